@@ -1,0 +1,138 @@
+"""The model card: everything needed to use a trained forecaster besides its weights.
+
+Checkpoints store it as a dict; ONNX files store it in ``metadata_props``, one
+JSON value per key. :meth:`Card.from_props` validates untrusted metadata before
+anything uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
+
+FORMAT = 1
+CELLS = ("rnn", "lstm", "gru")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A stack of recurrent layers and a linear head on the last step's output.
+
+    ``cells`` names one cell per layer, so a hybrid stack (lstm, lstm, gru, gru)
+    is as easy to describe as a plain one.
+    """
+
+    cells: tuple[str, ...]
+    units: int
+    features: int = 1
+    bidirectional: bool = False
+
+    @property
+    def layers(self) -> int:
+        return len(self.cells)
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    def state_rows(self) -> int:
+        """Rows of the packed state tensor: per layer and direction, h (and c for LSTM)."""
+        return sum(self.directions * (2 if c == "lstm" else 1) for c in self.cells)
+
+    @property
+    def name(self) -> str:
+        kinds = sorted(set(self.cells), key=self.cells.index)
+        return ("bi" if self.bidirectional else "") + "+".join(kinds)
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a trained model is, what it was trained on and how well it did."""
+
+    architecture: Architecture
+    encoder: Encoder
+    target: str
+    split: str
+    train_start: str
+    train_end: str
+    data_file: str
+    data_sha256: str
+    missing: str = "drop"
+    preset: str = ""
+    seed: int = 0
+    history: tuple[tuple[float, ...], ...] = ()
+    history_end: str = ""
+    metrics: dict = field(default_factory=dict)
+    rnnlab_version: str = ""
+    format: int = FORMAT
+
+    def to_dict(self) -> dict:
+        """JSON-ready nested dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict, source: str = "checkpoint") -> Card:
+        """Rebuild and validate a card; ``source`` names the file in errors."""
+        try:
+            version = int(data["format"])
+        except (KeyError, TypeError, ValueError):
+            raise RnnlabError(
+                f"{source}: no rnnlab format version; is it an rnnlab file?"
+            ) from None
+        if version > FORMAT:
+            raise RnnlabError(
+                f"{source}: rnnlab format {version} is newer than this rnnlab reads ({FORMAT}); "
+                "upgrade rnnlab"
+            )
+        try:
+            arch = Architecture(**{**data["architecture"],
+                                   "cells": tuple(data["architecture"]["cells"])})
+            card = cls(**{**data, "architecture": arch,
+                          "encoder": Encoder.from_dict(data["encoder"]),
+                          "history": tuple(tuple(map(float, row)) for row in data["history"])})
+        except (KeyError, TypeError, ValueError) as error:
+            raise RnnlabError(f"{source}: malformed rnnlab metadata ({error})") from None
+        card.check(source)
+        return card
+
+    def check(self, source: str) -> None:
+        """Raise if fields contradict each other."""
+        arch, enc = self.architecture, self.encoder
+        problems = []
+        if not arch.cells or any(c not in CELLS for c in arch.cells):
+            problems.append(f"cells {arch.cells} must be from {CELLS}")
+        if arch.units < 1 or enc.window < 1:
+            problems.append("units and window must be positive")
+        if arch.features != len(enc.columns) or len(enc.lo) != arch.features:
+            problems.append(f"{arch.features} features but columns {enc.columns}")
+        if enc.columns[0] != self.target:
+            problems.append(f"target {self.target} is not the first column")
+        if enc.transform not in TRANSFORMS:
+            problems.append(f"transform {enc.transform} unknown")
+        if self.history and (len(self.history) != enc.history_days
+                             or any(len(row) != arch.features for row in self.history)):
+            problems.append(f"history must hold {enc.history_days} rows of {arch.features}")
+        if problems:
+            raise RnnlabError(f"{source}: inconsistent rnnlab metadata: {'; '.join(problems)}")
+
+    def to_props(self) -> dict[str, str]:
+        """ONNX ``metadata_props``: one JSON value per top-level field."""
+        return {f"rnnlab.{k}": json.dumps(v) for k, v in self.to_dict().items()}
+
+    @classmethod
+    def from_props(cls, props: dict[str, str], source: str) -> Card:
+        """Read and validate a card from ONNX ``metadata_props``."""
+        if "rnnlab.format" not in props:
+            raise RnnlabError(
+                f"{source}: an ONNX file without rnnlab metadata; export it with `rnnlab export`"
+            )
+        names = {f.name for f in fields(cls)}
+        try:
+            data = {k[7:]: json.loads(v) for k, v in props.items()
+                    if k.startswith("rnnlab.") and k[7:] in names}
+        except json.JSONDecodeError as error:
+            raise RnnlabError(f"{source}: rnnlab metadata is not valid JSON ({error})") from None
+        return cls.from_dict(data, source)

@@ -1,0 +1,194 @@
+"""Load an exported ONNX forecaster and use it: forecast, generate, stream.
+
+Needs only numpy and onnxruntime. A file is checked before use: it must be a
+single-file ONNX model with valid rnnlab metadata whose graph matches it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from rnnlab.runtime.card import Card
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.metrics import compare
+from rnnlab.runtime.prices import Prices, parse_date
+from rnnlab.runtime.shipped import shipped_path
+
+MAX_STEPS = 10_000
+MODES = ("windowed", "stateful")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """One-step forecasts for ``dates`` from true history, plus the next unseen day.
+
+    ``actual``, ``predicted``, ``previous`` (persistence) are ``(days,)`` prices;
+    ``scores`` holds RMSE/MAE/MAPE for the model, persistence and flat.
+    """
+
+    dates: np.ndarray
+    actual: np.ndarray
+    predicted: np.ndarray
+    previous: np.ndarray
+    scores: dict
+    next_date: np.datetime64
+    next_value: float
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Generated prices: ``values`` ``(paths, steps)`` on weekdays ``dates`` ``(steps,)``."""
+
+    dates: np.ndarray
+    values: np.ndarray
+    start_date: np.datetime64
+    start_value: float
+    mode: str
+
+
+class Model:
+    """An exported forecaster: its :class:`Card` and an onnxruntime session."""
+
+    def __init__(self, path: Path, session: ort.InferenceSession, card: Card) -> None:
+        self.path, self.session, self.card = path, session, card
+        self.arch, self.encoder = card.architecture, card.encoder
+
+    # -- the graph, in scaled units -------------------------------------------------------
+
+    def zero_state(self, batch: int) -> np.ndarray:
+        """``(state_rows, batch, units)`` zeros: the state before any input."""
+        return np.zeros((self.arch.state_rows(), batch, self.arch.units), dtype=np.float32)
+
+    def run(self, x: np.ndarray, steps: int = 1, stateful: bool = False,
+            state: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One ``session.run``: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``."""
+        x = np.ascontiguousarray(x, dtype=np.float32)
+        feed = {"x": x, "state": self.zero_state(len(x)) if state is None else state,
+                "steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
+        y, state_out = self.session.run(None, feed)
+        return y, state_out
+
+    def predict(self, windows: np.ndarray) -> np.ndarray:
+        """Scaled next values for windows ``(batch, window, features)`` -> ``(batch,)``."""
+        return self.run(windows)[0][:, 0]
+
+    def generate_scaled(self, start: np.ndarray, steps: int, mode: str = "windowed") -> np.ndarray:
+        """Generate from scaled windows ``(paths, window, 1)`` -> ``(paths, steps)``."""
+        self.check_generation(steps, mode)
+        return self.run(start, steps, stateful=mode == "stateful")[0]
+
+    def check_generation(self, steps: int, mode: str) -> None:
+        if not 1 <= steps <= MAX_STEPS:
+            raise RnnlabError(f"--steps {steps}: must be between 1 and {MAX_STEPS}")
+        if mode not in MODES:
+            raise RnnlabError(f"--mode: '{mode}' is unknown; use windowed or stateful")
+        if self.arch.features > 1 and steps > 1:
+            raise RnnlabError(f"{self.path}: a model with input columns {self.encoder.columns} "
+                              "cannot generate (it would need to forecast every column)")
+        if mode == "stateful" and self.arch.bidirectional:
+            raise RnnlabError(f"{self.path}: a bidirectional model reads each window backwards "
+                              "too, so it cannot stream; use --mode windowed")
+
+    # -- in prices ------------------------------------------------------------------------
+
+    def forecast(self, prices: Prices, start: str | None = None,
+                 end: str | None = None) -> Forecast:
+        """One-step forecasts for the days from ``start`` to ``end`` (inclusive).
+
+        By default the range is the days after the model's training period, or the
+        whole file when the file ends before that; history before ``start`` feeds
+        the first window. The last value forecasts the weekday after ``end``.
+        """
+        self.check_columns(prices)
+        dates = prices.dates
+        stop = len(dates) if end is None else prices.before(parse_date(end, "--end") + 1)
+        if start is None:
+            first = prices.before(np.datetime64(self.card.train_end) + 1)
+            first = first if first < stop else min(self.encoder.history_days, stop)
+        else:
+            first = prices.before(parse_date(start, "--start"))
+        if first >= stop:
+            raise RnnlabError(f"--start/--end: no days of {prices.path} fall in that range "
+                              f"({dates[0]} to {dates[-1]})")
+        raw = prices.values[:stop]
+        scaled = self.predict(self.encoder.one_step_windows(raw, first))
+        target = raw[:, 0]
+        predicted = self.encoder.next_levels(scaled, target[first - 1:])
+        actual, previous = target[first:], target[first - 1:-1]
+        return Forecast(
+            dates=dates[first:stop], actual=actual, predicted=predicted[:-1], previous=previous,
+            scores=compare(actual, {"model": predicted[:-1]}, previous, target[first - 1]),
+            next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
+            next_value=float(predicted[-1]),
+        )
+
+    def generate(self, steps: int, prices: Prices | None = None, mode: str = "windowed",
+                 paths: int = 1) -> Generated:
+        """Generate ``steps`` weekdays after the history's end.
+
+        The history is ``prices`` (its last days), else the window stored in the model.
+        """
+        self.check_generation(steps, mode)
+        if prices is None:
+            raw = np.array(self.card.history, dtype=np.float64)
+            end = np.datetime64(self.card.history_end)
+        else:
+            self.check_columns(prices)
+            raw, end = prices.values, prices.dates[-1]
+        start = np.repeat(self.encoder.last_window(raw), paths, axis=0)
+        values = self.encoder.path_levels(self.generate_scaled(start, steps, mode), raw[-1, 0])
+        return Generated(dates=np.busday_offset(end, np.arange(1, steps + 1), roll="forward"),
+                         values=values, start_date=end, start_value=float(raw[-1, 0]), mode=mode)
+
+    def check_columns(self, prices: Prices) -> None:
+        if prices.columns != self.encoder.columns:
+            raise RnnlabError(f"{prices.path}: read columns {prices.columns}, the model needs "
+                              f"{self.encoder.columns}")
+
+
+def load(path: str | Path | None = None, threads: int = 1) -> Model:
+    """Load and validate an rnnlab ONNX file (the shipped default when ``path`` is None).
+
+    ``threads`` is onnxruntime's intra-op thread count; 1 is fastest for small batches.
+    """
+    path = shipped_path() if path is None else Path(path)
+    if not path.is_file():
+        raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export`")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        # From bytes: a file can never make onnxruntime open other files beside it.
+        session = ort.InferenceSession(path.read_bytes(), options,
+                                       providers=["CPUExecutionProvider"])
+    except Exception as error:  # noqa: BLE001 - onnxruntime raises several unrelated types
+        if "external" in str(error).lower():
+            raise RnnlabError(f"{path}: the model keeps weights in external data files; "
+                              "rnnlab models are single files: re-export it") from None
+        raise RnnlabError(f"{path}: not a loadable ONNX model ({str(error)[:120]})") from None
+    card = Card.from_props(session.get_modelmeta().custom_metadata_map, str(path))
+    check_graph(session, card, path)
+    return Model(path, session, card)
+
+
+def check_graph(session: ort.InferenceSession, card: Card, path: Path) -> None:
+    """The graph's inputs and outputs must be what the metadata describes."""
+    arch = card.architecture
+    expected = {"x": [None, None, arch.features], "state": [arch.state_rows(), None, arch.units],
+                "steps": [], "stateful": []}
+    found = {i.name: i.shape for i in session.get_inputs()}
+    outputs = sorted(o.name for o in session.get_outputs())
+    if set(found) != set(expected) or outputs != ["state_out", "y"]:
+        raise RnnlabError(f"{path}: graph inputs {sorted(found)} / outputs {outputs} are not an "
+                          "rnnlab forecaster's (x, state, steps, stateful / y, state_out)")
+    for name, shape in expected.items():
+        fixed = [d if isinstance(d, int) else None for d in found[name]]
+        if fixed != shape:
+            raise RnnlabError(f"{path}: graph input '{name}' has shape {found[name]}, but the "
+                              f"metadata ({arch.name}, {arch.units} units, {arch.features} "
+                              f"features) needs {shape}")

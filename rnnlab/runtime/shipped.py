@@ -1,0 +1,26 @@
+"""The forecasters shipped with rnnlab (built from the repo's ``exported/`` folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnnlab.runtime.errors import RnnlabError
+
+SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx"}
+DEFAULT = "gru"
+
+
+def shipped_dir() -> Path:
+    """Where the shipped models are: inside the installed package, else the source tree."""
+    package = Path(__file__).resolve().parents[1]
+    for folder in (package / "exported", package.parent / "exported"):
+        if folder.is_dir():
+            return folder
+    raise RnnlabError("the shipped models are missing from this install; reinstall rnnlab")
+
+
+def shipped_path(name: str = DEFAULT) -> Path:
+    """Path of the shipped model ``name`` (one of :data:`SHIPPED`)."""
+    if name not in SHIPPED:
+        raise RnnlabError(f"no shipped model '{name}'; choose from {', '.join(SHIPPED)}")
+    return shipped_dir() / SHIPPED[name]

@@ -1,0 +1,1 @@
+"""The training side (PyTorch): data, models, training, evaluation, ONNX export."""

@@ -1,0 +1,86 @@
+"""Score a trained model on the test days, beside persistence and flat.
+
+Two views of the same days:
+
+- ``one_step``: each day forecast from the true history before it (the
+  notebook's benchmark); persistence is the bar to beat.
+- ``generation``: the whole test period generated free-running from the true
+  last ``window`` training days. (The notebook starts from ``X_train[-1]``, a
+  window that ends one day early, so its first value really is for the last
+  training day; rnnlab starts from the window that ends on the last training day.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from rnnlab.runtime.card import Card
+from rnnlab.runtime.generation import windowed_loop
+from rnnlab.runtime.metrics import compare
+from rnnlab.training.data import Split
+from rnnlab.training.model import Forecaster
+
+
+def predictor(model: Forecaster, batch: int = 4096):
+    """``(n, window, features)`` numpy -> ``(n,)`` numpy, in eval mode, on the model's device."""
+    device = next(model.parameters()).device
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        model.eval()
+        with torch.no_grad():
+            parts = [model(torch.as_tensor(chunk, device=device)).cpu().numpy()
+                     for chunk in np.array_split(x, max(1, -(-len(x) // batch)))]
+        return np.concatenate(parts)
+
+    return predict
+
+
+def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
+    """Metrics on the test days of ``split``; see the module docstring.
+
+    Returns ``{"test_start", "test_end", "days", "one_step": table, "generation": table,
+    "predictions": {"dates", "actual", "one_step", "generation"}}`` where each table maps
+    model/persistence/flat to RMSE, MAE, MAPE. Multivariate models cannot generate, so
+    their results have no ``generation``.
+    """
+    encoder, raw, first = card.encoder, split.prices.values, split.first
+    predict = predictor(model)
+    target = raw[:, 0]
+    actual, previous, last_known = target[first:], target[first - 1:-1], target[first - 1]
+
+    windows = encoder.one_step_windows(raw, first)[:-1]  # the last one forecasts beyond the file
+    one_step = encoder.next_levels(predict(windows), previous)
+
+    dates = split.prices.dates[first:]
+    result = {
+        "test_start": str(dates[0]),
+        "test_end": str(dates[-1]),
+        "days": int(len(actual)),
+        "one_step": compare(actual, {"model": one_step}, previous, last_known),
+        "predictions": {"dates": [str(d) for d in dates], "actual": actual.tolist(),
+                        "one_step": one_step.tolist()},
+    }
+    if card.architecture.features == 1:  # only a univariate model can feed itself
+        start = encoder.last_window(raw[:first])
+        generated = encoder.path_levels(windowed_loop(predict, start, len(actual)), last_known)[0]
+        result["generation"] = compare(actual, {"model": generated}, previous, last_known)
+        result["predictions"]["generation"] = generated.tolist()
+    return result
+
+
+def summarize(results: list[dict]) -> dict:
+    """Mean and sample sd over seeds of every metric: ``rmse`` and ``rmse_sd`` etc."""
+    summary = {}
+    for view in ("one_step", "generation"):
+        if view not in results[0]:
+            continue
+        summary[view] = {}
+        for name in results[0][view]:
+            summary[view][name] = {}
+            for metric in results[0][view][name]:
+                values = np.array([r[view][name][metric] for r in results])
+                summary[view][name][metric] = float(values.mean())
+                if len(values) > 1:
+                    summary[view][name][metric + "_sd"] = float(values.std(ddof=1))
+    return summary

@@ -1,0 +1,61 @@
+"""Named training recipes, two of which reproduce the original notebook."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from rnnlab.runtime.errors import RnnlabError
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Model shape and how to train it.
+
+    The seed presets use Keras' defaults wherever they differ from PyTorch's:
+    RMSprop ``rho=0.9, eps=1e-7`` (PyTorch: ``alpha=0.99, eps=1e-8``), Glorot
+    uniform input weights, orthogonal recurrent weights, zero biases and an LSTM
+    forget-gate bias of 1 (``init="keras"``). ``decay`` is Keras' legacy
+    ``lr_t = lr / (1 + decay * step)``, counted in optimizer steps.
+    """
+
+    cells: tuple[str, ...] = ("lstm",) * 4
+    units: int = 50
+    dropout: float = 0.2
+    bidirectional: bool = False
+    optimizer: str = "rmsprop"
+    lr: float = 1e-3
+    momentum: float = 0.0
+    decay: float = 0.0
+    epochs: int = 50
+    batch: int = 32
+    init: str = "keras"
+    window: int = 60
+    transform: str = "level"
+    features: tuple[str, ...] = ()
+    val_fraction: float = 0.0
+    patience: int = 0
+
+    def with_overrides(self, **changes) -> Recipe:
+        """A copy with the non-None ``changes`` applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+PRESETS: dict[str, Recipe] = {
+    # The notebook's LSTM: 4 x LSTM(50), Dropout(0.2) after each, RMSprop, 50 epochs, batch 32.
+    "seed-lstm": Recipe(),
+    # The notebook's GRU: 4 x GRU(50), SGD(lr=0.01, decay=1e-7, momentum=0.9), batch 150.
+    "seed-gru": Recipe(cells=("gru",) * 4, optimizer="sgd", lr=0.01, momentum=0.9,
+                       decay=1e-7, batch=150),
+    # The Elman network of chapter 1 in the same harness, for comparison.
+    "seed-rnn": Recipe(cells=("rnn",) * 4),
+}
+
+
+def preset(name: str) -> Recipe:
+    """The recipe called ``name``, or an error listing the known ones."""
+    if name not in PRESETS:
+        raise RnnlabError(f"--preset: '{name}' is unknown; choose from {', '.join(PRESETS)}")
+    return PRESETS[name]

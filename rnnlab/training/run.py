@@ -1,0 +1,57 @@
+"""One training run end to end: data -> encoder -> model -> fit -> card -> evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rnnlab import __version__
+from rnnlab.runtime.card import Architecture, Card
+from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.training.data import Split
+from rnnlab.training.evaluate import evaluate
+from rnnlab.training.fit import fit, resolve_device
+from rnnlab.training.model import Forecaster, build
+from rnnlab.training.presets import Recipe
+
+
+@dataclass
+class Trained:
+    """A fitted model, its card (metrics included), loss history and test predictions."""
+
+    model: Forecaster
+    card: Card
+    history: list[dict]
+    result: dict
+
+
+def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
+    """The card of a model about to be trained on ``split`` with ``recipe``."""
+    prices = split.prices
+    columns = prices.columns
+    encoder = Encoder.fit(split.train, columns, recipe.window, recipe.transform,
+                          log_columns=tuple(c for c in columns if c == "Volume"))
+    history = split.train[-encoder.history_days:]
+    return Card(
+        architecture=Architecture(tuple(recipe.cells), recipe.units, len(columns),
+                                  recipe.bidirectional),
+        encoder=encoder, target=columns[0], split=str(prices.dates[split.first]),
+        train_start=str(prices.dates[0]), train_end=str(prices.dates[split.first - 1]),
+        data_file=prices.path.replace("\\", "/").rsplit("/", 1)[-1], data_sha256=split.sha256,
+        preset=preset, seed=seed, history=tuple(map(tuple, history.tolist())),
+        history_end=str(prices.dates[split.first - 1]), rnnlab_version=__version__,
+    )
+
+
+def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
+          device: str = "auto", progress: bool = True) -> Trained:
+    """Train one model on the training days of ``split`` and evaluate it on the test days."""
+    card = make_card(split, recipe, preset, seed)
+    x, y = card.encoder.supervised(split.train)
+    model = build(card.architecture, recipe.dropout, recipe.init, seed)
+    history = fit(model, x, y, recipe, seed, resolve_device(device), progress)
+    model.cpu()
+    result = evaluate(model, card, split)
+    metrics = {k: v for k, v in result.items() if k != "predictions"}
+    card = replace(card, metrics=metrics)
+    return Trained(model, card, history, result)
+

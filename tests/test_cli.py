@@ -1,0 +1,92 @@
+"""The command line end to end: train -> export -> info/forecast/generate, and its errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import write_prices
+
+TINY_TRAIN = ["--split", "2015-08-01", "--window", "10", "--epochs", "2", "--batch", "16",
+              "--no-progress"]
+
+
+def is_png(path) -> bool:
+    return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_several_seeds_reports_mean_and_sd(cli, prices_csv, tmp_path):
+    out = tmp_path / "runs" / "m.pt"
+    code, text, err = cli("train", "--csv", prices_csv, "--preset", "seed-gru", "--seeds", "0,1",
+                          *TINY_TRAIN, "--out", out, "--plot", tmp_path / "fit.png")
+    assert code == 0, err
+    assert sorted(p.name for p in out.parent.iterdir()) == ["m-seed0.pt", "m-seed1.pt"]
+    assert "mean ± sd over seeds 0,1" in text and "persistence" in text and "flat" in text
+    assert is_png(tmp_path / "fit.png")
+
+
+def test_train_json_then_evaluate_agrees(cli, prices_csv, tmp_path):
+    out = tmp_path / "m.pt"
+    code, text, err = cli("train", "--csv", prices_csv, *TINY_TRAIN, "--out", out, "--json")
+    assert code == 0, err
+    trained = json.loads(text)
+    assert trained["recipe"]["epochs"] == 2 and len(trained["runs"]) == 1
+    code, text, err = cli("evaluate", out, "--csv", prices_csv, "--json")
+    assert code == 0, err
+    assert json.loads(text)["one_step"] == trained["runs"][0]["one_step"]
+
+
+def test_export_then_runtime_commands(cli, tiny, tmp_path):
+    model = tmp_path / "m.onnx"
+    code, text, _ = cli("export", tiny["pt"], "-o", model)
+    assert code == 0 and "wrote" in text
+    code, text, _ = cli("info", model)
+    assert code == 0 and "LSTM+GRU(8)" in text and "persistence" in text
+
+    preds = tmp_path / "preds.csv"
+    code, text, err = cli("forecast", model, "--csv", tiny["csv"], "--out", preds,
+                          "--plot", tmp_path / "f.png")
+    assert code == 0, err
+    assert "persistence" in text and "next weekday 2015-11-05" in text
+    rows = list(csv.reader(preds.open()))
+    assert rows[0] == ["Date", "actual", "forecast", "persistence"]
+    assert rows[-1][0] == "2015-11-05" and rows[-1][1] == "" and is_png(tmp_path / "f.png")
+
+    code, text, err = cli("generate", model, "--csv", tiny["csv"], "--start", "2015-10-01",
+                          "--steps", "12", "--mode", "stateful", "--json", "--out",
+                          tmp_path / "g.csv")
+    assert code == 0, err
+    generated = json.loads(text)
+    assert generated["start_date"] == "2015-09-30" and len(generated["generated"]) == 12
+    assert set(generated["scores"]) == {"generated", "persistence", "flat"}
+    assert len(list(csv.reader((tmp_path / "g.csv").open()))) == 13
+
+
+@pytest.mark.parametrize("args, message", [
+    (["generate", "absent.onnx"], "absent.onnx: no such model file"),
+    (["generate", "{onnx}", "--steps", "0"], "--steps 0: must be between 1 and 10000"),
+    (["generate", "{onnx}", "--mode", "sideways"], "--mode: 'sideways' is unknown"),
+    (["forecast", "{onnx}", "--csv", "{nan_csv}"], "column High: 'nan' is not finite"),
+    (["train", "--csv", "{csv}", "--seeds", "a,b"], "--seeds 'a,b': use whole numbers"),
+    (["train", "--csv", "{csv}", "--split", "2030-01-01"], "one side is empty"),
+    (["train", "--csv", "{csv}", "--column", "Adj"], "no column 'Adj'"),
+    (["export", "absent.pt", "-o", "x.onnx"], "absent.pt: no such checkpoint"),
+])
+def test_bad_input_is_one_line_exit_2(cli, tiny, tmp_path, args, message):
+    nan_csv = tmp_path / "nan.csv"
+    lines = tiny["csv"].read_text().splitlines()
+    first = lines[5].split(",")
+    first[2] = "nan"
+    nan_csv.write_text("\n".join(lines[:5] + [",".join(first)] + lines[6:]))
+    values = {"onnx": tiny["onnx"], "csv": tiny["csv"], "nan_csv": nan_csv}
+    code, text, err = cli(*[a.format(**{k: str(v) for k, v in values.items()}) for a in args])
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_forecast_refuses_too_short_history(cli, tiny, tmp_path):
+    short = write_prices(tmp_path / "short.csv", days=8)
+    code, _, err = cli("generate", tiny["onnx"], "--csv", short)
+    assert code == 2 and "needs at least 10 rows" in err

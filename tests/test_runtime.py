@@ -1,0 +1,106 @@
+"""The torch-free runtime: same numbers as the training side, and every bad input's error."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import pytest
+from conftest import write_prices
+
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.model import MAX_STEPS, load
+from rnnlab.runtime.prices import read_prices
+
+
+def test_forecast_equals_training_side_evaluation(tiny):
+    model = load(tiny["onnx"])
+    result = model.forecast(read_prices(tiny["csv"]))  # default: the days after training
+    expected = tiny["run"].result
+    assert str(result.dates[0]) == expected["test_start"] == "2015-08-03"
+    np.testing.assert_allclose(result.predicted, expected["predictions"]["one_step"], atol=1e-3)
+    assert result.scores["persistence"] == expected["one_step"]["persistence"]
+    assert result.scores["model"]["rmse"] == pytest.approx(
+        expected["one_step"]["model"]["rmse"], abs=1e-3)
+    assert str(result.next_date) == "2015-11-05"  # the weekday after the file's last day
+
+
+def test_generate_from_stored_window_equals_training_side(tiny):
+    model = load(tiny["onnx"])
+    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]))
+    np.testing.assert_allclose(generated.values[0], tiny["run"].result["predictions"]
+                               ["generation"], atol=1e-3)
+    assert str(generated.start_date) == "2015-07-31" and str(generated.dates[0]) == "2015-08-03"
+
+
+def test_forecast_range_and_next_day(tiny):
+    model = load(tiny["onnx"])
+    result = model.forecast(read_prices(tiny["csv"]), start="2015-09-01", end="2015-09-30")
+    assert str(result.dates[0]) == "2015-09-01" and str(result.dates[-1]) == "2015-09-30"
+    assert str(result.next_date) == "2015-10-01" and len(result.actual) == 22
+    with pytest.raises(RnnlabError, match="needs 10 earlier rows"):
+        model.forecast(read_prices(tiny["csv"]), start="2015-01-02")
+
+
+def strip_metadata(source, target, change=None):
+    proto = onnx.load(source)
+    props = {p.key: p.value for p in proto.metadata_props}
+    del proto.metadata_props[:]
+    if change is not None:
+        onnx.helper.set_model_props(proto, change(props))
+    onnx.save(proto, target)
+    return target
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing", "no such model file"),
+    ("not onnx", "not a loadable ONNX model"),
+    ("no metadata", "without rnnlab metadata"),
+    ("newer format", "format 2 is newer"),
+    ("bad json", "not valid JSON"),
+    ("graph mismatch", "graph input 'state' has shape"),
+    ("history mismatch", "history must hold 10 rows"),
+    ("external data", "external data"),
+])
+def test_bad_model_files(tiny, tmp_path, case, message):
+    path = tmp_path / "bad.onnx"
+    if case == "not onnx":
+        path.write_text("this is not a model")
+    elif case == "no metadata":
+        strip_metadata(tiny["onnx"], path)
+    elif case == "newer format":
+        strip_metadata(tiny["onnx"], path, lambda p: {**p, "rnnlab.format": "2"})
+    elif case == "bad json":
+        strip_metadata(tiny["onnx"], path, lambda p: {**p, "rnnlab.encoder": "{"})
+    elif case == "graph mismatch":
+        strip_metadata(tiny["onnx"], path, lambda p: {**p, "rnnlab.architecture": p[
+            "rnnlab.architecture"].replace('"units": 8', '"units": 9')})
+    elif case == "history mismatch":
+        strip_metadata(tiny["onnx"], path, lambda p: {**p, "rnnlab.history": "[[1.0]]"})
+    elif case == "external data":
+        proto = onnx.load(tiny["onnx"])
+        onnx.external_data_helper.convert_model_to_external_data(
+            proto, location="bad.onnx.data", size_threshold=0)
+        onnx.save(proto, path)
+    with pytest.raises(RnnlabError, match=message):
+        load(path)
+
+
+def test_bad_generation_arguments(tiny):
+    model = load(tiny["onnx"])
+    for steps in (0, -3, MAX_STEPS + 1):
+        with pytest.raises(RnnlabError, match=f"--steps {steps}: must be between 1 and"):
+            model.generate(steps)
+    with pytest.raises(RnnlabError, match="--mode: 'sideways' is unknown"):
+        model.generate(5, mode="sideways")
+
+
+def test_bad_csvs_for_a_model(tiny, tmp_path):
+    model = load(tiny["onnx"])
+    short = write_prices(tmp_path / "short.csv", days=8)
+    with pytest.raises(RnnlabError, match="needs at least 10 rows"):
+        model.generate(5, read_prices(short))
+    no_high = write_prices(tmp_path / "nohigh.csv", columns=("Open", "Low"))
+    with pytest.raises(RnnlabError, match="no column 'High'"):
+        read_prices(no_high, model.encoder.columns)
+    with pytest.raises(RnnlabError, match="read columns"):
+        model.generate(5, read_prices(no_high, ("Open",)))

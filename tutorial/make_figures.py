@@ -1,0 +1,201 @@
+"""Regenerate the tutorial's figures as PNG files.
+
+    python tutorial/make_figures.py                # every figure, full size, into tutorial/figures
+    python tutorial/make_figures.py --fast --out /tmp/figs --only gradient_norms
+
+Each figure is a function ``(fast, out) -> Path`` registered in ``FIGURES`` under its name,
+which is also the PNG's file name. ``fast=True`` makes the same figure from tiny experiments
+(seconds, for the tests); the committed PNGs come from the full mode. To add a figure for a
+new chapter, write a function and decorate it with ``@figure("name")``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from rnnlab import scratch
+from rnnlab.experiments import gradients, longlag
+
+matplotlib.use("Agg")
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "figures"
+FigureFunction = Callable[[bool, Path], Path]
+#: name -> function(fast, out_dir) that writes ``out_dir / f"{name}.png"`` and returns its path.
+FIGURES: dict[str, FigureFunction] = {}
+
+
+def figure(name: str) -> Callable[[Callable[[bool], Figure]], FigureFunction]:
+    """Register a function ``(fast) -> Figure`` as the figure ``name`` (saved as ``name.png``)."""
+    def register(draw: Callable[[bool], Figure]) -> FigureFunction:
+        def save(fast: bool, out: Path) -> Path:
+            fig = draw(fast)
+            path = out / f"{name}.png"
+            fig.savefig(path, dpi=110, bbox_inches="tight")
+            plt.close(fig)
+            return path
+
+        FIGURES[name] = save
+        return save
+
+    return register
+
+
+def _box(ax: plt.Axes, x: float, y: float, text: str, color: str) -> None:
+    ax.add_patch(FancyBboxPatch((x - 0.35, y - 0.25), 0.7, 0.5, boxstyle="round,pad=0.05",
+                                facecolor=color, edgecolor="black"))
+    ax.text(x, y, text, ha="center", va="center", fontsize=12)
+
+
+def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], text: str = "",
+           offset: tuple[float, float] = (0.0, 0.12), **style: object) -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, **style))
+    if text:
+        ax.text((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1], text,
+                ha="center", fontsize=10, color="dimgray")
+
+
+def _cell_column(ax: plt.Axes, x: float, step: str, input_label: str = "") -> None:
+    """One box ``h`` with its input ``x_step`` below and its output ``h_step`` above."""
+    _box(ax, x, 1, "$h$", "lightsteelblue")
+    _arrow(ax, (x, 0), (x, 0.7), input_label, offset=(0.3, -0.05))
+    ax.text(x, -0.12, f"$x_{{{step}}}$", ha="center", va="top", fontsize=12)
+    _arrow(ax, (x, 1.3), (x, 1.9))
+    ax.text(x, 2.0, f"$h_{{{step}}}$", ha="center", fontsize=12)
+
+
+@figure("rnn_unrolled")
+def rnn_unrolled(fast: bool) -> Figure:
+    """Chapter 1: a recurrent layer with its loop, and the same layer unrolled over 4 steps."""
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    _cell_column(ax, 0, "t", "$W_{ih}$")
+    _arrow(ax, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
+    ax.text(0.95, 1, "$W_{hh}$", va="center", fontsize=10, color="dimgray")
+    ax.text(1.55, 1, "=", ha="center", va="center", fontsize=22)
+    ax.text(2.1, 1, "$h_0$", ha="center", va="center", fontsize=12, color="tab:red")
+    for t in range(1, 5):
+        x = 3.0 + 1.5 * (t - 1)
+        _cell_column(ax, x, str(t), "$W_{ih}$")
+        _arrow(ax, (x - 0.75 if t == 1 else x - 1.1, 1), (x - 0.4, 1),
+               "" if t == 1 else "$W_{hh}$", color="tab:red")
+    ax.text(8.15, 1, "...", ha="center", va="center", fontsize=18)
+    ax.set_xlim(-0.6, 8.4)
+    ax.set_ylim(-0.5, 2.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("The loop (left) unrolled in time (right): the same weights at every step")
+    return fig
+
+
+@figure("tanh_derivative")
+def tanh_derivative(fast: bool) -> Figure:
+    """Chapter 2: tanh and its derivative, which is at most 1 and tiny once tanh saturates."""
+    a = np.linspace(-4, 4, 401)
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    ax.plot(a, np.tanh(a), label=r"$\tanh(a)$")
+    ax.plot(a, 1 - np.tanh(a) ** 2, label=r"$\tanh'(a) = 1 - \tanh^2(a)$")
+    ax.axhline(0, color="gray", lw=0.5)
+    ax.set_xlabel("pre-activation $a$")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+@figure("gradient_norms")
+def gradient_norms(fast: bool) -> Figure:
+    """Chapter 2: measured gradient norms through time for untrained RNN/LSTM/GRU layers."""
+    result = gradients.measure(seq_len=51, seeds=range(2)) if fast else gradients.measure()
+    ax = gradients.plot(result)
+    return ax.figure
+
+
+@figure("adding_success")
+def adding_success(fast: bool) -> Figure:
+    """Chapter 2: success rates on the adding problem (the full mode takes a few minutes)."""
+    results = longlag.run(longlag.FAST if fast else longlag.FULL)
+    print(results.format())
+    return longlag.plot_success(results).figure
+
+
+def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndarray]]:
+    """Train on the adding problem (T = 50), then replay one test sequence through the numpy
+    cell with the trained weights. Returns the inputs ``(50, 2)`` and each gate ``(50, hidden)``.
+    """
+    length = 50
+    _, model = longlag.train_trial(kind, length, seed=0,
+                                   config=longlag.FAST if fast else longlag.FULL)
+    layer = scratch.layers_from_state_dict(model.recurrent.state_dict())[0]
+    x, _ = longlag.adding_batch(1, length, torch.Generator().manual_seed(1))
+    state = scratch.zero_state(kind, 1, layer.hidden_size)
+    traces: list[tuple[np.ndarray, ...]] = []
+    for x_t in x.numpy().astype(np.float64):
+        h = scratch.hidden_of(state)
+        traces.append(scratch.lstm_gates(x_t, h, layer) if kind == "lstm"
+                      else scratch.gru_gates(x_t, h, layer))
+        state = scratch.CELLS[kind](x_t, state, layer)
+    names = ("i", "f", "g", "o") if kind == "lstm" else ("r", "z", "n")
+    return x[:, 0], {name: np.concatenate([t[j] for t in traces])
+                     for j, name in enumerate(names)}
+
+
+def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
+    x, gates = _gate_traces(kind, fast)
+    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(9, 2 + 1.8 * len(shown)), sharex=True)
+    steps = np.arange(len(x))
+    marked = steps[x[:, 1].numpy() > 0]
+    axes[0].bar(steps, x[:, 0].numpy(), color=["tab:red" if m else "lightgray"
+                                                for m in x[:, 1].numpy()])
+    axes[0].set_ylabel("value $v_t$")
+    axes[0].set_title(f"{kind.upper()} trained on the adding problem: marked values in red")
+    # units that react most to the markers (in the first gate shown) come first
+    first = gates[next(iter(shown))]
+    response = first[marked].mean(axis=0) - np.delete(first, marked, axis=0).mean(axis=0)
+    order = np.argsort(-np.abs(response))
+    for ax, (name, label) in zip(axes[1:], shown.items(), strict=True):
+        image = ax.imshow(gates[name][:, order].T, aspect="auto", cmap="viridis", vmin=0,
+                          vmax=1, interpolation="nearest")
+        for m in marked:
+            ax.axvline(m, color="tab:red", lw=1, ls="--")
+        ax.set_ylabel(f"{label}\nunit (sorted)")
+    fig.colorbar(image, ax=axes, pad=0.01, label="gate activation")
+    axes[-1].set_xlabel("time step $t$")
+    return fig
+
+
+@figure("lstm_gates")
+def lstm_gates(fast: bool) -> Figure:
+    """Chapter 3: input and forget gate activations of a trained LSTM (computed in numpy)."""
+    return _gate_figure("lstm", {"i": "input gate $i_t$", "f": "forget gate $f_t$"}, fast)
+
+
+@figure("gru_gates")
+def gru_gates(fast: bool) -> Figure:
+    """Chapter 4: update and reset gate activations of a trained GRU (computed in numpy)."""
+    return _gate_figure("gru", {"z": "update gate $z_t$", "r": "reset gate $r_t$"}, fast)
+
+
+def main(argv: Sequence[str] | None = None) -> list[Path]:
+    """Command line: write the chosen figures (all by default); returns their paths."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fast", action="store_true", help="tiny experiments, seconds")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
+    parser.add_argument("--only", nargs="+", choices=sorted(FIGURES), help="figures to make")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in args.only or FIGURES:
+        paths.append(FIGURES[name](args.fast, args.out))
+        print(f"wrote {paths[-1]}")
+    return paths
+
+
+if __name__ == "__main__":
+    main()
