@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
+from helpers import write_prices
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 IBM = SHARED / "IBM_2006-01-01_to_2018-01-01.csv"
@@ -18,21 +17,6 @@ def ibm_csv() -> Path:
         pytest.skip(f"needs {IBM.name}: put it in {SHARED} (the shared data folder beside "
                     "the checkout)")
     return IBM
-
-
-def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-01-01",
-                 columns: tuple[str, ...] = ("Open", "High", "Low", "Close", "Volume")) -> Path:
-    """A small random-walk price file in the shared data's format, on weekdays."""
-    rng = np.random.default_rng(seed)
-    dates = np.busday_offset(np.datetime64(start), np.arange(days), roll="forward")
-    level = 100 + np.cumsum(rng.normal(0, 1, days))
-    lines = ["Date," + ",".join(columns) + ",Name"]
-    for date, price in zip(dates, level):
-        cells = [f"{price * 1e4:.0f}" if c == "Volume" else f"{price + 0.5 * i:.2f}"
-                 for i, c in enumerate(columns)]
-        lines.append(f"{date}," + ",".join(cells) + ",TEST")
-    path.write_text("\r\n".join(lines) + "\r\n")
-    return path
 
 
 @pytest.fixture
@@ -57,8 +41,6 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
 def cli(capsys):
     return lambda *args: run_cli(capsys, *args)
 
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")

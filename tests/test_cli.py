@@ -6,7 +6,7 @@ import csv
 import json
 
 import pytest
-from conftest import write_prices
+from helpers import write_prices
 
 TINY_TRAIN = ["--split", "2015-08-01", "--window", "10", "--epochs", "2", "--batch", "16",
               "--no-progress"]

@@ -28,7 +28,7 @@ ARCHITECTURES = {
 @pytest.fixture(params=list(ARCHITECTURES), scope="module")
 def exported(request, tmp_path_factory):
     """An untrained model of each architecture (Keras init) and its ONNX twin."""
-    from conftest import write_prices
+    from helpers import write_prices
 
     folder = tmp_path_factory.mktemp("export")
     csv = write_prices(folder / "p.csv", days=120)

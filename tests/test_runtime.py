@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import onnx
 import pytest
-from conftest import write_prices
+from helpers import write_prices
 
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.model import MAX_STEPS, load

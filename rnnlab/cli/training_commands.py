@@ -152,3 +152,38 @@ def export(
     size = export_model(model, card, output)
     typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
                f"window {card.encoder.window}, target {card.target}")
+
+
+@app.command()
+def backtest(
+    csv: list[Path] = typer.Option(..., "--csv", help="Price CSV; repeat for several tickers."),
+    preset: list[str] = typer.Option(["seed-lstm"], "--preset", help="Repeat for several."),
+    years: str = typer.Option("2014,2015,2016,2017", help="Test years, one fold each."),
+    seeds: str = typer.Option("0", help="Comma-separated seeds per fold."),
+    column: str = typer.Option("High", help="The target column to forecast."),
+    epochs: int = typer.Option(None, help="Override every preset's epochs."),
+    workers: int = typer.Option(1, help="Folds trained in parallel processes."),
+    out: Path = typer.Option(None, help="Write the summary table to this Markdown file."),
+    json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
+) -> None:
+    """Walk-forward backtest: each year tested by a model trained on all days before it."""
+    from rnnlab.runtime.files import write_text
+    from rnnlab.training.backtest import backtest as run_backtest
+    from rnnlab.training.backtest import markdown, summarize_folds
+
+    try:
+        year_list = [int(y) for y in _names(years)]
+    except ValueError:
+        raise RnnlabError(f"--years '{years}': use years separated by commas") from None
+    overrides = {"epochs": epochs} if epochs else {}
+    folds = run_backtest([str(c) for c in csv], preset, year_list, _seeds(seeds), column,
+                         overrides, workers,
+                         lambda done, total: typer.echo(f"fold {done}/{total}", err=True))
+    rows = summarize_folds(folds)
+    table = markdown(rows)
+    if out:
+        write_text(out, table + "\n")
+    if json_:
+        emit_json({"folds": folds, "summary": rows})
+    else:
+        typer.echo(table)

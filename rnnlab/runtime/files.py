@@ -24,6 +24,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     temp = Path(temp)
+    umask = os.umask(0)
+    os.umask(umask)
+    temp.chmod(0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
     try:
         yield temp
         os.replace(temp, path)

@@ -37,10 +37,17 @@ def input_columns(target: str, features: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def load_split(
-    csv: str, target: str, features: tuple[str, ...], split: str, missing: str = "drop"
+    csv: str, target: str, features: tuple[str, ...], split: str, missing: str = "drop",
+    until: str | None = None,
 ) -> Split:
-    """Read ``csv`` and split it at the date ``split`` (test days are on or after it)."""
+    """Read ``csv`` and split it at the date ``split`` (test days are on or after it).
+
+    With ``until``, days from that date on are left out (a backtest fold's end).
+    """
     prices = read_prices(csv, input_columns(target, features), missing)
+    if until is not None:
+        keep = prices.before(parse_date(until, "--until"))
+        prices = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
     first = prices.before(parse_date(split, "--split"))
     if first == 0 or first == len(prices.dates):
         raise RnnlabError(

@@ -51,6 +51,13 @@ PRESETS: dict[str, Recipe] = {
                        decay=1e-7, batch=150),
     # The Elman network of chapter 1 in the same harness, for comparison.
     "seed-rnn": Recipe(cells=("rnn",) * 4),
+    # The notebook's closing suggestions: a bidirectional LSTM and an LSTM+GRU stack.
+    "bilstm": Recipe(cells=("lstm",) * 2, bidirectional=True),
+    "hybrid": Recipe(cells=("lstm", "lstm", "gru", "gru")),
+    # Beyond the notebook: forecast tomorrow's log return instead of the level, with a
+    # small GRU, Adam and early stopping on the most recent 10% of training windows.
+    "return-gru": Recipe(cells=("gru",), units=32, dropout=0.1, optimizer="adam", epochs=30,
+                         transform="logret", val_fraction=0.1, patience=5),
 }
 
 

@@ -1,0 +1,88 @@
+"""Walk-forward backtest: for each test year, train on every day before it, test on that year.
+
+Folds (one per ticker, preset, year and seed) are independent, so they run in parallel
+worker processes, each with one PyTorch thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from rnnlab.training.presets import Recipe, preset
+
+
+def run_fold(job: dict) -> dict:
+    """Train and score one fold; ``job`` holds csv, preset, year, seed and overrides."""
+    import torch
+
+    from rnnlab.training.data import load_split
+    from rnnlab.training.run import train
+
+    torch.set_num_threads(1)
+    recipe: Recipe = preset(job["preset"]).with_overrides(**job["overrides"])
+    year = job["year"]
+    split = load_split(job["csv"], job["target"], recipe.features, f"{year}-01-01",
+                       until=f"{year + 1}-01-01")
+    run = train(split, recipe, job["preset"], job["seed"], device="cpu", progress=False)
+    return {**{k: job[k] for k in ("preset", "year", "seed")},
+            "ticker": Path(job["csv"]).name.split("_")[0],
+            "days": run.result["days"], "one_step": run.result["one_step"]}
+
+
+def backtest(csvs: list[str], presets: list[str], years: list[int], seeds: list[int],
+             target: str = "High", overrides: dict | None = None, workers: int = 1,
+             progress=None) -> list[dict]:
+    """Every fold's result, in a stable order; ``progress(done, total)`` after each fold."""
+    jobs = [{"csv": c, "preset": p, "year": y, "seed": s, "target": target,
+             "overrides": overrides or {}}
+            for c, p, y, s in itertools.product(csvs, presets, years, seeds)]
+    for name in presets:
+        preset(name)  # fail fast on an unknown preset, before any worker starts
+    results = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(run_fold(job))
+            if progress:
+                progress(len(results), len(jobs))
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for result in pool.map(run_fold, jobs):
+            results.append(result)
+            if progress:
+                progress(len(results), len(jobs))
+    return results
+
+
+def summarize_folds(results: list[dict]) -> list[dict]:
+    """One row per ticker, preset and year: model RMSE mean ± sd over seeds, beside baselines.
+
+    ``ratio`` is model RMSE / persistence RMSE: below 1 beats tomorrow = today.
+    """
+    rows = []
+    key = lambda r: (r["ticker"], r["preset"], r["year"])  # noqa: E731
+    for (ticker, name, year), group in itertools.groupby(sorted(results, key=key), key=key):
+        group = list(group)
+        rmse = np.array([g["one_step"]["model"]["rmse"] for g in group])
+        persistence = group[0]["one_step"]["persistence"]["rmse"]
+        rows.append({"ticker": ticker, "preset": name, "year": year, "seeds": len(group),
+                     "rmse": float(rmse.mean()),
+                     "rmse_sd": float(rmse.std(ddof=1)) if len(rmse) > 1 else 0.0,
+                     "persistence": persistence,
+                     "flat": group[0]["one_step"]["flat"]["rmse"],
+                     "ratio": float(rmse.mean() / persistence)})
+    return rows
+
+
+def markdown(rows: list[dict]) -> str:
+    """The summary as a Markdown table."""
+    lines = ["| ticker | preset | test year | model RMSE (mean ± sd) | persistence | flat "
+             "| model / persistence |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['ticker']} | {r['preset']} | {r['year']} | {r['rmse']:.3f} ± "
+                     f"{r['rmse_sd']:.3f} | {r['persistence']:.3f} | {r['flat']:.3f} | "
+                     f"{r['ratio']:.3f} |")
+    return "\n".join(lines)

@@ -1,0 +1,22 @@
+"""Test helpers shared by several test modules (conftest.py is for fixtures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-01-01",
+                 columns: tuple[str, ...] = ("Open", "High", "Low", "Close", "Volume")) -> Path:
+    """A small random-walk price file in the shared data's format, on weekdays."""
+    rng = np.random.default_rng(seed)
+    dates = np.busday_offset(np.datetime64(start), np.arange(days), roll="forward")
+    level = 100 + np.cumsum(rng.normal(0, 1, days))
+    lines = ["Date," + ",".join(columns) + ",Name"]
+    for date, price in zip(dates, level):
+        cells = [f"{price * 1e4:.0f}" if c == "Volume" else f"{price + 0.5 * i:.2f}"
+                 for i, c in enumerate(columns)]
+        lines.append(f"{date}," + ",".join(cells) + ",TEST")
+    path.write_text("\r\n".join(lines) + "\r\n")
+    return path
