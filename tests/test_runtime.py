@@ -104,3 +104,29 @@ def test_bad_csvs_for_a_model(tiny, tmp_path):
         read_prices(no_high, model.encoder.columns)
     with pytest.raises(RnnlabError, match="read columns"):
         model.generate(5, read_prices(no_high, ("Open",)))
+
+
+def test_sampled_paths_spread_around_the_deterministic_one(tiny):
+    model = load(tiny["onnx"])
+    assert model.card.residual_sd > 0
+    plain = model.generate(30)
+    sampled = model.generate(30, samples=200, seed=1)
+    assert sampled.values.shape == (200, 30)
+    np.testing.assert_array_equal(model.generate(30, samples=200, seed=1).values, sampled.values)
+    low, high = np.quantile(sampled.values, [0.05, 0.95], axis=0)
+    # Step 0 is the model's prediction plus N(0, sd) noise: its 5-95% band is 2 * 1.645 sd wide.
+    span = model.encoder.hi[0] - model.encoder.lo[0]
+    assert (high - low)[0] == pytest.approx(3.29 * model.card.residual_sd * span, rel=0.2)
+    assert (high - low).min() > 0
+    inside = (low <= plain.values[0]) & (plain.values[0] <= high)
+    assert inside.mean() > 0.8
+    with pytest.raises(RnnlabError, match="--samples -1: must be between 0 and"):
+        model.generate(5, samples=-1)
+
+
+def test_zero_noise_is_the_deterministic_path(tiny):
+    model = load(tiny["onnx"])
+    start = model.encoder.last_window(np.array(model.card.history))
+    zeros = np.zeros((12, 1), dtype=np.float32)
+    np.testing.assert_array_equal(model.generate_scaled(start, 12, noise=zeros),
+                                  model.generate_scaled(start, 12))

@@ -32,6 +32,10 @@ def test_keras_init_sets_forget_bias_and_orthogonal_recurrence():
     assert float(layer.bias_ih_l0[:8].abs().sum() + layer.bias_hh_l0.abs().sum()) == 0.0
     w = layer.weight_hh_l0
     torch.testing.assert_close(w.T @ w, torch.eye(8), atol=1e-5, rtol=0)
+    # One trainable bias per gate, as in Keras' LSTM; a GRU keeps both, as Keras' GRU does.
+    trained = build(Architecture(("lstm", "gru"), 8), 0.0, "keras", seed=0)
+    frozen = [n for n, p in trained.named_parameters() if not p.requires_grad]
+    assert frozen == ["layers.0.bias_hh_l0"]
 
 
 def test_seed_presets_follow_the_notebook():

@@ -19,6 +19,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from figures_forecasting import FIGURES as FORECASTING_FIGURES
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -180,6 +181,11 @@ def lstm_gates(fast: bool) -> Figure:
 def gru_gates(fast: bool) -> Figure:
     """Chapter 4: update and reset gate activations of a trained GRU (computed in numpy)."""
     return _gate_figure("gru", {"z": "update gate $z_t$", "r": "reset gate $r_t$"}, fast)
+
+
+# Chapters 5 to 8: the shipped forecasters on real prices (see figures_forecasting.py).
+for _name, _draw in FORECASTING_FIGURES.items():
+    figure(_name)(_draw)
 
 
 def main(argv: Sequence[str] | None = None) -> list[Path]:

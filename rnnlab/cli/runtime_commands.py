@@ -67,34 +67,46 @@ def generate(
                              "stateful (carry the state: one cell update per step)."),
     out: Path = typer.Option(None, help="Write Date,generated to this CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
-    plot: Path = typer.Option(None, help="Draw the generated path to this PNG."),
+    plot: Path = typer.Option(None, help="Draw the generated path to this PNG (with "
+                              "--samples: a fan chart)."),
+    samples: int = typer.Option(0, help="Sample this many noisy paths in one batched run and "
+                                "report their median and 5-95% band."),
+    seed: int = typer.Option(0, help="Random seed for --samples."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
     """Generate the next STEPS days autoregressively, feeding each prediction back in."""
     forecaster = load(model)
     history, truth = _history(forecaster, csv, start, missing)
-    result = forecaster.generate(steps, history, mode)
-    path = result.values[0]
+    result = forecaster.generate(steps, history, mode, samples, seed)
+    low, path, high = np.quantile(result.values, [0.05, 0.5, 0.95], axis=0)
     truth = truth[:steps]
     scored = len(truth)
     scores = None
     if scored:
         previous = np.r_[result.start_value, truth[:-1]]
-        scores = compare(truth, {"generated": path[:scored]}, previous, result.start_value)
+        name = "median path" if samples else "generated"
+        scores = compare(truth, {name: path[:scored]}, previous, result.start_value)
     if out:
-        write_csv(out, ["Date", "generated"], zip(result.dates.astype(str), path))
+        header, columns = ["Date", "generated"], [path]
+        if samples:
+            header, columns = ["Date", "median", "p05", "p95"], [path, low, high]
+        write_csv(out, header, zip(result.dates.astype(str), *columns))
     if plot:
         from rnnlab.plots import save_lines
 
-        lines = {f"generated ({mode})": path}
+        name = f"median of {samples} sampled paths" if samples else f"generated ({mode})"
+        lines = {name: path}
         if scored:
             lines = {f"real {forecaster.card.target}": np.r_[truth, [np.nan] * (steps - scored)],
                      **lines}
         save_lines(plot, result.dates, lines, f"{Path(forecaster.path).name}: {steps} generated "
-                   f"days from {result.start_date}", forecaster.card.target)
+                   f"days from {result.start_date}", forecaster.card.target,
+                   band=(low, high) if samples else None)
     summary = {"model": str(forecaster.path), "mode": mode, "start_date": result.start_date,
-               "start_value": result.start_value, "steps": steps, "scores": scores,
-               "dates": result.dates, "generated": path}
+               "start_value": result.start_value, "steps": steps, "samples": samples,
+               "scores": scores, "dates": result.dates, "generated": path}
+    if samples:
+        summary |= {"p05": low, "p95": high}
     if json_:
         emit_json(summary)
         return

@@ -66,6 +66,7 @@ class Card:
     history: tuple[tuple[float, ...], ...] = ()
     history_end: str = ""
     metrics: dict = field(default_factory=dict)
+    residual_sd: float = 0.0
     rnnlab_version: str = ""
     format: int = FORMAT
 

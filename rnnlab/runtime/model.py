@@ -19,6 +19,7 @@ from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.shipped import shipped_path
 
 MAX_STEPS = 10_000
+MAX_SAMPLES = 10_000
 MODES = ("windowed", "stateful")
 
 
@@ -64,11 +65,19 @@ class Model:
         return np.zeros((self.arch.state_rows(), batch, self.arch.units), dtype=np.float32)
 
     def run(self, x: np.ndarray, steps: int = 1, stateful: bool = False,
-            state: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """One ``session.run``: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``."""
+            state: np.ndarray | None = None,
+            noise: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One ``session.run``: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``.
+
+        ``noise (steps, batch)`` is added to each scaled prediction before it is fed
+        back; None means zeros (the deterministic path).
+        """
         x = np.ascontiguousarray(x, dtype=np.float32)
+        if noise is None:
+            noise = np.zeros((steps, len(x)), dtype=np.float32)
         feed = {"x": x, "state": self.zero_state(len(x)) if state is None else state,
-                "steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
+                "steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful),
+                "noise": noise.astype(np.float32, copy=False)}
         y, state_out = self.session.run(None, feed)
         return y, state_out
 
@@ -76,10 +85,11 @@ class Model:
         """Scaled next values for windows ``(batch, window, features)`` -> ``(batch,)``."""
         return self.run(windows)[0][:, 0]
 
-    def generate_scaled(self, start: np.ndarray, steps: int, mode: str = "windowed") -> np.ndarray:
+    def generate_scaled(self, start: np.ndarray, steps: int, mode: str = "windowed",
+                        noise: np.ndarray | None = None) -> np.ndarray:
         """Generate from scaled windows ``(paths, window, 1)`` -> ``(paths, steps)``."""
         self.check_generation(steps, mode)
-        return self.run(start, steps, stateful=mode == "stateful")[0]
+        return self.run(start, steps, stateful=mode == "stateful", noise=noise)[0]
 
     def check_generation(self, steps: int, mode: str) -> None:
         if not 1 <= steps <= MAX_STEPS:
@@ -127,12 +137,19 @@ class Model:
         )
 
     def generate(self, steps: int, prices: Prices | None = None, mode: str = "windowed",
-                 paths: int = 1) -> Generated:
+                 samples: int = 0, seed: int = 0) -> Generated:
         """Generate ``steps`` weekdays after the history's end.
 
         The history is ``prices`` (its last days), else the window stored in the model.
+        ``samples=0`` gives the one deterministic path; ``samples=N`` gives N sampled
+        paths, each prediction perturbed by Gaussian noise with the standard deviation
+        of the model's one-step errors on its training days (in scaled units), all in
+        one batched ``session.run``.
         """
         self.check_generation(steps, mode)
+        if not 0 <= samples <= MAX_SAMPLES:
+            raise RnnlabError(f"--samples {samples}: must be between 0 and {MAX_SAMPLES}")
+        paths = max(1, samples)
         if prices is None:
             raw = np.array(self.card.history, dtype=np.float64)
             end = np.datetime64(self.card.history_end)
@@ -140,7 +157,11 @@ class Model:
             self.check_columns(prices)
             raw, end = prices.values, prices.dates[-1]
         start = np.repeat(self.encoder.last_window(raw), paths, axis=0)
-        values = self.encoder.path_levels(self.generate_scaled(start, steps, mode), raw[-1, 0])
+        noise = None
+        if samples:
+            noise = np.random.default_rng(seed).normal(0.0, self.card.residual_sd, (steps, paths))
+        values = self.encoder.path_levels(self.generate_scaled(start, steps, mode, noise),
+                                          raw[-1, 0])
         return Generated(dates=np.busday_offset(end, np.arange(1, steps + 1), roll="forward"),
                          values=values, start_date=end, start_value=float(raw[-1, 0]), mode=mode)
 
@@ -180,12 +201,12 @@ def check_graph(session: ort.InferenceSession, card: Card, path: Path) -> None:
     """The graph's inputs and outputs must be what the metadata describes."""
     arch = card.architecture
     expected = {"x": [None, None, arch.features], "state": [arch.state_rows(), None, arch.units],
-                "steps": [], "stateful": []}
+                "steps": [], "stateful": [], "noise": [None, None]}
     found = {i.name: i.shape for i in session.get_inputs()}
     outputs = sorted(o.name for o in session.get_outputs())
     if set(found) != set(expected) or outputs != ["state_out", "y"]:
         raise RnnlabError(f"{path}: graph inputs {sorted(found)} / outputs {outputs} are not an "
-                          "rnnlab forecaster's (x, state, steps, stateful / y, state_out)")
+                          "rnnlab forecaster's (x, state, steps, stateful, noise / y, state_out)")
     for name, shape in expected.items():
         fixed = [d if isinstance(d, int) else None for d in found[name]]
         if fixed != shape:

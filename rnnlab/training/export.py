@@ -8,6 +8,9 @@ One file, one graph, every use:
              state    float (state_rows, batch, units) packed h (and c) per layer
              steps    int64 ()                          values to produce, >= 1
              stateful bool  ()                          which loop to run
+             noise    float (steps, batch)              added to step k's prediction
+                                                        before it is fed back (zeros:
+                                                        deterministic; samples: paths)
     outputs  y        float (batch, steps)             scaled predictions
              state_out float (state_rows, batch, units)
 
@@ -78,6 +81,7 @@ class GraphBuilder:
         self.constant("head_W", model.head.weight.detach().cpu().numpy())
         self.constant("head_b", model.head.bias.detach().cpu().numpy())
         ints = {"axis0": [0], "axis1": [1], "axis2": [2], "one": [1], "one_scalar": 1,
+                "zero_scalar": 0,
                 "huge": [2**62], "last": -1, "flatten": [0, 0, -1],
                 # one h (and one c for LSTM) of `directions` rows per layer
                 "state_sizes": [self.arch.directions] * (self.arch.state_rows()
@@ -127,6 +131,15 @@ class GraphBuilder:
         return f"{tag}_y", f"{tag}_state"
 
     @staticmethod
+    def add_noise(nodes: list, y: str, step: str, out: str) -> None:
+        """``out = y + noise[step]``: the sampled value of one step, ``(batch, 1)``."""
+        nodes += [
+            helper.make_node("Gather", ["noise", step], [f"{out}_eps"], axis=0),
+            helper.make_node("Unsqueeze", [f"{out}_eps", "axis1"], [f"{out}_eps1"]),
+            helper.make_node("Add", [y, f"{out}_eps1"], [out]),
+        ]
+
+    @staticmethod
     def slide(nodes: list, seq: str, y: str, out: str) -> None:
         """Drop the window's oldest step and append ``y (batch, 1)``; time-major."""
         nodes += [
@@ -140,7 +153,11 @@ class GraphBuilder:
         tag = "sf" if stateful else "wd"
         seq, st = f"{tag}_seq", f"{tag}_st"
         body: list = []
-        y, state = self.stack(body, seq, st if stateful else None, tag)
+        raw_y, state = self.stack(body, seq, st if stateful else None, tag)
+        # Iteration i of the Loop makes step i + 1 (step 0 is y1, before the Loop).
+        body.append(helper.make_node("Add", [f"{tag}_i", "one_scalar"], [f"{tag}_step"]))
+        y = f"{tag}_y_noisy"
+        self.add_noise(body, raw_y, f"{tag}_step", y)
         if stateful:
             # The next input is the prediction itself: (batch, 1) -> (1, batch, 1).
             body.append(helper.make_node("Unsqueeze", [y, "axis0"], [f"{seq}_next"]))
@@ -179,8 +196,8 @@ class GraphBuilder:
         state_shape = [arch.state_rows(), "batch", arch.units]
         nodes = [helper.make_node("Transpose", ["x"], ["x_tbf"], perm=[1, 0, 2])]
         y1, state1 = self.stack(nodes, "x_tbf", "state", "first")
-        nodes += [helper.make_node("Identity", [y1], ["y1"]),
-                  helper.make_node("Identity", [state1], ["state1"])]
+        self.add_noise(nodes, y1, "zero_scalar", "y1")
+        nodes.append(helper.make_node("Identity", [state1], ["state1"]))
         if arch.features == 1:
             loops = [helper.make_node("If", ["stateful"], ["loop_y", "loop_state"],
                                       then_branch=self.loop(stateful=True),
@@ -200,7 +217,8 @@ class GraphBuilder:
             nodes, f"rnnlab_{arch.name}",
             [_value("x", TensorProto.FLOAT, ["batch", "time", arch.features]),
              _value("state", TensorProto.FLOAT, state_shape),
-             _value("steps", TensorProto.INT64, []), _value("stateful", TensorProto.BOOL, [])],
+             _value("steps", TensorProto.INT64, []), _value("stateful", TensorProto.BOOL, []),
+             _value("noise", TensorProto.FLOAT, ["steps", "batch"])],
             [_value("y", TensorProto.FLOAT, ["batch", "steps"]),
              _value("state_out", TensorProto.FLOAT, state_shape)],
             initializer=[t for name, t in self.initializers.items() if _uses(nodes, name)])

@@ -49,6 +49,9 @@ def keras_init_(model: Forecaster) -> None:
 
     Input weights: Glorot uniform over the whole ``(gates * units, inputs)`` matrix;
     recurrent weights: orthogonal; biases: zero, except the LSTM forget gate's 1.
+    Keras' LSTM and SimpleRNN have one bias per gate where PyTorch has two
+    (``bias_ih + bias_hh``), so their ``bias_hh`` is frozen at zero; Keras' GRU
+    (``reset_after=True``) has both, like PyTorch's.
     """
     for layer in model.layers:
         for name, param in layer.named_parameters():
@@ -60,6 +63,8 @@ def keras_init_(model: Forecaster) -> None:
                 nn.init.orthogonal_(param)
             else:
                 nn.init.zeros_(param)
+                if not isinstance(layer, nn.GRU) and name.startswith("bias_hh"):
+                    param.requires_grad_(False)
                 if isinstance(layer, nn.LSTM) and name.startswith("bias_ih"):
                     units = param.shape[0] // 4
                     # PyTorch gate order is (input, forget, cell, output): forget is slice 1.

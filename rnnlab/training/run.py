@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from rnnlab import __version__
 from rnnlab.runtime.card import Architecture, Card
 from rnnlab.runtime.preprocessing import Encoder
 from rnnlab.training.data import Split
-from rnnlab.training.evaluate import evaluate
+from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
 from rnnlab.training.model import Forecaster, build
 from rnnlab.training.presets import Recipe
@@ -52,6 +54,9 @@ def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
     model.cpu()
     result = evaluate(model, card, split)
     metrics = {k: v for k, v in result.items() if k != "predictions"}
-    card = replace(card, metrics=metrics)
+    # The spread of one-step errors on the training days, in scaled units: the noise
+    # scale for sampled generation paths.
+    residual_sd = float(np.std(predictor(model)(x) - y))
+    card = replace(card, metrics=metrics, residual_sd=residual_sd)
     return Trained(model, card, history, result)
 

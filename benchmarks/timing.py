@@ -1,0 +1,70 @@
+"""Interleaved timing: rnnlab and a peer alternate, and each pair gives one ratio.
+
+Alternating the two sides (ours, theirs, ours, theirs, ...) exposes both to the
+same background load; the reported speedup is the median of the per-pair ratios
+``theirs / ours``, so a noisy stretch spoils one pair rather than one side.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from benchmarks.settings import Settings
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Median seconds per call of each side and the median per-pair ratio theirs / ours."""
+
+    ours: float
+    theirs: float
+    ratio: float
+    pairs: int
+
+
+def seconds_per_call(fn: Callable[[], object], number: int) -> float:
+    """Wall seconds per call over ``number`` back-to-back calls, garbage collection off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        return (time.perf_counter() - start) / number
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def calls_per_sample(fn: Callable[[], object], min_sample_s: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, ... calls that last at least ``min_sample_s``."""
+    if min_sample_s <= 0:
+        return 1
+    number, steps, k = 1, (2, 2.5, 2), 0
+    while seconds_per_call(fn, number) * number < min_sample_s:
+        number = int(number * steps[k % 3])
+        k += 1
+    return number
+
+
+def compare(ours: Callable[[], object], theirs: Callable[[], object],
+            settings: Settings) -> Comparison:
+    """Warm both sides up, then time interleaved pairs within the settings' budget."""
+    for _ in range(settings.warmup):
+        ours()
+        theirs()
+    n_ours = calls_per_sample(ours, settings.min_sample_s)
+    n_theirs = calls_per_sample(theirs, settings.min_sample_s)
+    ours_s, theirs_s, ratios = [], [], []
+    deadline = time.perf_counter() + settings.budget_s
+    while len(ratios) < settings.max_repeats and (
+            len(ratios) < settings.min_repeats or time.perf_counter() < deadline):
+        ours_s.append(seconds_per_call(ours, n_ours))
+        theirs_s.append(seconds_per_call(theirs, n_theirs))
+        ratios.append(theirs_s[-1] / ours_s[-1])
+    return Comparison(statistics.median(ours_s), statistics.median(theirs_s),
+                      statistics.median(ratios), len(ratios))

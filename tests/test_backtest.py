@@ -1,0 +1,41 @@
+"""Walk-forward backtest: folds by year, baselines per fold, the summary table."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import write_prices
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.training.backtest import backtest, markdown, summarize_folds
+
+TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
+
+
+def test_folds_by_year_with_baselines(tmp_path):
+    csv = write_prices(tmp_path / "TEST_prices.csv", days=800, start="2014-01-01")
+    seen = []
+    folds = backtest([str(csv)], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,
+                     progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (4, 4)
+    assert {(f["year"], f["seed"]) for f in folds} == {(2015, 0), (2015, 1), (2016, 0), (2016, 1)}
+    by_year = {f["year"]: f for f in folds if f["seed"] == 0}
+    assert by_year[2015]["days"] == 261  # weekdays of 2015: the fold stops at 2016-01-01
+    rows = summarize_folds(folds)
+    assert [(r["ticker"], r["year"], r["seeds"]) for r in rows] == [("TEST", 2015, 2),
+                                                                  ("TEST", 2016, 2)]
+    assert rows[0]["ratio"] == pytest.approx(rows[0]["rmse"] / rows[0]["persistence"])
+    table = markdown(rows)
+    assert table.count("\n") == 3 and "| TEST | seed-gru | 2016 |" in table
+
+
+def test_parallel_workers_give_the_same_results(tmp_path):
+    csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
+    args = ([str(csv)], ["seed-gru"], [2015, 2016], [0])
+    serial = backtest(*args, overrides=TINY)
+    parallel = backtest(*args, overrides=TINY, workers=2)
+    assert [f["one_step"] for f in serial] == [f["one_step"] for f in parallel]
+
+
+def test_unknown_preset_fails_before_training(tmp_path):
+    with pytest.raises(RnnlabError, match="--preset: 'nope' is unknown"):
+        backtest(["x.csv"], ["nope"], [2015], [0])

@@ -1,0 +1,355 @@
+"""Figures for chapters 5 to 8: the shipped ONNX forecasters on the real price files.
+
+Each function is ``(fast) -> Figure`` and is registered in ``make_figures.FIGURES``. None of
+them trains anything: they run the shipped models in ``exported/`` with the torch-free
+runtime, so the full and the fast mode cost about the same. The full mode needs the price
+files in ``../shared/data`` (beside the checkout); the fast mode (the test run) falls back
+to a synthetic random walk on the same dates when a file is missing. Each function prints
+the numbers that the chapters quote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from rnnlab.runtime.model import Model, load
+from rnnlab.runtime.prices import Prices, read_prices
+from rnnlab.runtime.shipped import SHIPPED, shipped_path
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SPLIT = np.datetime64("2017-01-01")
+COLORS = {"lstm": "tab:blue", "gru": "tab:green"}
+
+
+def prices(ticker: str, fast: bool) -> Prices:
+    """The ``High`` column of ``TICKER_2006-01-01_to_2018-01-01.csv``.
+
+    Without the file, the fast mode uses a synthetic geometric random walk on the same
+    weekdays, so the test run draws every figure anyway; the full mode stops.
+    """
+    path = DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv"
+    if path.is_file():
+        return read_prices(path)
+    if not fast:
+        raise SystemExit(f"{path} is missing: the full figures need the real price file")
+    dates = np.busday_offset(np.datetime64("2006-01-03"), np.arange(3019), roll="forward")
+    rng = np.random.default_rng(0)
+    level = 120 * np.exp(np.cumsum(rng.normal(0.0002, 0.012, len(dates))))
+    return Prices(dates, level[:, None], ("High",), f"synthetic {ticker}")
+
+
+def shipped() -> dict[str, Model]:
+    """The shipped forecasters that exist, by cell name (the LSTM always, the GRU if built)."""
+    return {name: load(shipped_path(name)) for name in SHIPPED
+            if shipped_path(name).is_file()}
+
+
+def _before(data: Prices, rows: int) -> Prices:
+    """The first ``rows`` days of ``data``."""
+    return Prices(data.dates[:rows], data.values[:rows], data.columns, data.path)
+
+
+def _change_correlations(forecast, lags: range) -> np.ndarray:
+    """corr(forecast change on day t, real change on day t - k) for each lag k."""
+    real, predicted = np.diff(forecast.actual), np.diff(forecast.predicted)
+    out = []
+    for k in lags:
+        a, b = (predicted[k:], real[:len(real) - k]) if k >= 0 else (predicted[:k], real[-k:])
+        out.append(np.corrcoef(a, b)[0, 1])
+    return np.array(out)
+
+
+def one_step_forecast(fast: bool) -> Figure:
+    """Chapter 5: the notebook's plot, real IBM High vs one-step forecasts in 2017."""
+    data = prices("IBM", fast)
+    fig, ax = plt.subplots(figsize=(10, 4.2))
+    forecasts = {name: model.forecast(data) for name, model in shipped().items()}
+    first = next(iter(forecasts.values()))
+    ax.plot(first.dates, first.actual, color="tab:red", lw=1.4, label="real IBM High")
+    for name, f in forecasts.items():
+        rmse = f.scores["model"]["rmse"]
+        ax.plot(f.dates, f.predicted, color=COLORS[name], lw=1.2,
+                label=f"{name.upper()} one-step forecast (RMSE {rmse:.2f})")
+        print(f"{name}: one-step RMSE {rmse:.3f}, mean error "
+              f"{np.mean(f.predicted - f.actual):+.3f}")
+    persistence = first.scores["persistence"]["rmse"]
+    print(f"persistence RMSE {persistence:.3f}, flat RMSE {first.scores['flat']['rmse']:.3f}")
+    ax.set_title(f"{first.dates[0]} to {first.dates[-1]}: each day forecast from the 60 true "
+                 f"days before it (persistence RMSE {persistence:.2f})")
+    ax.set_xlabel("date")
+    ax.set_ylabel("High (USD)")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.autofmt_xdate()
+    return fig
+
+
+def one_step_lag(fast: bool) -> Figure:
+    """Chapter 5: one-step forecasts follow the truth a day or two late."""
+    data = prices("IBM", fast)
+    models = shipped()
+    forecasts = {name: model.forecast(data) for name, model in models.items()}
+    fig, (zoom, bars) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=(1.4, 1))
+    f = forecasts["lstm"]
+    days = slice(100, 140)
+    zoom.plot(f.dates[days], f.actual[days], "o-", color="tab:red", ms=3, label="real")
+    zoom.plot(f.dates[days], f.previous[days], "--", color="gray",
+              label="persistence (real, one day late)")
+    zoom.plot(f.dates[days], f.predicted[days], "o-", color="tab:blue", ms=3,
+              label="LSTM one-step forecast")
+    zoom.set_title("40 days of 2017, zoomed in")
+    zoom.set_ylabel("High (USD)")
+    zoom.grid(alpha=0.3)
+    zoom.legend(fontsize=9)
+    zoom.tick_params(axis="x", labelrotation=30)
+    lags = range(-3, 7)
+    width = 0.8 / len(forecasts)
+    for i, (name, forecast) in enumerate(forecasts.items()):
+        corr = _change_correlations(forecast, lags)
+        bars.bar(np.array(lags) + (i - (len(forecasts) - 1) / 2) * width, corr, width,
+                 color=COLORS[name], label=name.upper())
+        print(f"{name}: corr(forecast change on day t, real change on day t - k): "
+              + ", ".join(f"k={k}: {c:.3f}" for k, c in zip(lags, corr)))
+    bars.axhline(0, color="black", lw=0.6)
+    bars.set_xticks(list(lags))
+    bars.set_xlabel("lag $k$ (trading days)")
+    bars.set_ylabel("correlation")
+    bars.set_title("forecast's daily change vs the real change $k$ days earlier")
+    bars.grid(alpha=0.3, axis="y")
+    bars.legend()
+    fig.tight_layout()
+    return fig
+
+
+def generation_paths(fast: bool) -> Figure:
+    """Chapter 6: 2017 generated free-running from the last training window.
+
+    Also the notebook's start: the window ending one trading day early (``X_train[-1]``),
+    whose k-th value the notebook plots on test day k although it is for the day before.
+    """
+    data = prices("IBM", fast)
+    first = data.before(SPLIT)
+    actual = data.values[first:, 0]
+    dates = data.dates[first:]
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    ax.plot(dates, actual, color="tab:red", lw=1.4, label="real IBM High")
+    for name, model in shipped().items():
+        ours = model.generate(len(actual), _before(data, first)).values[0]
+        early = model.generate(len(actual), _before(data, first - 1)).values[0]
+        rmse = np.sqrt(np.mean((ours - actual) ** 2))
+        ax.plot(dates, ours, color=COLORS[name], lw=3, alpha=0.5,
+                label=f"{name.upper()}, from the window ending {data.dates[first - 1]} "
+                      f"(RMSE {rmse:.1f})")
+        ax.plot(dates, early, color="black", lw=1, ls="--",
+                label=f"{name.upper()}, the notebook's start (window ending "
+                      f"{data.dates[first - 2]})")
+        print(f"{name}: generation RMSE {rmse:.3f}; first value {ours[0]:.3f} for "
+              f"{dates[0]} (real {actual[0]:.2f}); the notebook's first value {early[0]:.3f} "
+              f"is for {data.dates[first - 1]} (real {data.values[first - 1, 0]:.2f}); "
+              f"last value {ours[-1]:.3f} (real {actual[-1]:.2f}); training max "
+              f"{model.encoder.hi[0]:.2f}")
+    ax.axhline(shipped()["lstm"].encoder.hi[0], color="gray", lw=0.8, ls=":",
+               label="highest training price (scaled 1.0)")
+    ax.set_title(f"{len(actual)} trading days generated, each prediction fed back as input")
+    ax.set_xlabel("date")
+    ax.set_ylabel("High (USD)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="center right")
+    fig.autofmt_xdate()
+    return fig
+
+
+def _horizon_errors(model: Model, data: Prices, first: int, horizon: int,
+                    every: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean absolute error by horizon of generation, and of staying flat, over many starts.
+
+    Starts are every ``every``-th test day; each path is generated from the true window
+    ending the day before its start.
+    """
+    raw = data.values
+    starts = np.arange(first, len(raw) - horizon + 1, every)
+    windows = model.encoder.one_step_windows(raw, first)[starts - first]
+    scaled = model.generate_scaled(windows, horizon, "windowed")
+    paths = np.stack([model.encoder.path_levels(s[None], raw[t - 1, 0])[0]
+                      for s, t in zip(scaled, starts)])
+    truth = np.stack([raw[t:t + horizon, 0] for t in starts])
+    flat = raw[starts - 1, 0][:, None]
+    return np.abs(paths - truth).mean(axis=0), np.abs(flat - truth).mean(axis=0)
+
+
+def generation_error(fast: bool) -> Figure:
+    """Chapter 6: error growth with the horizon, and windowed vs stateful generation."""
+    data = prices("IBM", fast)
+    first = data.before(SPLIT)
+    horizon = 60
+    fig, (grow, diverge) = plt.subplots(1, 2, figsize=(12, 4))
+    h = np.arange(1, horizon + 1)
+    for name, model in shipped().items():
+        model_error, flat_error = _horizon_errors(model, data, first, horizon,
+                                                  every=25 if fast else 5)
+        grow.plot(h, model_error, color=COLORS[name], label=f"{name.upper()} generated")
+        print(f"{name}: mean absolute error at horizon 1, 5, 20, 60: "
+              + ", ".join(f"{model_error[k - 1]:.2f}" for k in (1, 5, 20, 60))
+              + "; flat: " + ", ".join(f"{flat_error[k - 1]:.2f}" for k in (1, 5, 20, 60)))
+        windowed = model.generate(251).values[0]
+        stateful = model.generate(251, mode="stateful").values[0]
+        gap = np.abs(windowed - stateful)
+        diverge.semilogy(np.arange(1, 252), np.maximum(gap, 1e-7), color=COLORS[name],
+                         label=name.upper())
+        print(f"{name}: |windowed - stateful| at step 2, 10, 60, 251: "
+              + ", ".join(f"{gap[k - 1]:.2e}" for k in (2, 10, 60, 251))
+              + f"; max {gap.max():.2e} USD")
+    grow.plot(h, flat_error, color="gray", ls="--", label="flat (last known price)")
+    grow.set_xlabel("horizon (trading days after the last true input)")
+    grow.set_ylabel("mean absolute error (USD)")
+    grow.set_title("2017, paths started every " + ("25" if fast else "5") + " trading days")
+    grow.grid(alpha=0.3)
+    grow.legend()
+    diverge.set_xlabel("generated step")
+    diverge.set_ylabel("|windowed - stateful| (USD)")
+    diverge.set_title("the shipped models from their stored 60 days")
+    diverge.grid(alpha=0.3, which="both")
+    diverge.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _node(ax: plt.Axes, x: float, y: float, text: str, color: str, width: float = 2.6,
+          height: float = 0.8) -> None:
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.05", facecolor=color, edgecolor="black"))
+    ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+
+def _link(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float],
+          text: str = "") -> None:
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12))
+    if text:
+        flat = start[1] == end[1]
+        ax.text((start[0] + end[0]) / 2 + (0 if flat else 0.12),
+                (start[1] + end[1]) / 2 + (0.1 if flat else 0), text, fontsize=8,
+                color="dimgray", ha="center" if flat else "left",
+                va="bottom" if flat else "center")
+
+
+def onnx_graph(fast: bool) -> Figure:
+    """Chapter 7: the exported graph's layout; inputs and outputs read from the real file."""
+    model = shipped()["lstm"]
+    inputs = [(i.name, i.type.replace("tensor(", "").rstrip(")"), i.shape)
+              for i in model.session.get_inputs()]
+    outputs = [(o.name, o.shape) for o in model.session.get_outputs()]
+    fig, ax = plt.subplots(figsize=(11, 6.2))
+    for k, (name, kind, shape) in enumerate(inputs):
+        _node(ax, 1.6 + 2.9 * k, 7, f"{name}\n{kind} {tuple(shape)}", "lightyellow",
+              width=2.7)
+    _node(ax, 4, 5.4, "first pass: recurrent stack over x\nfrom `state`, head on last step",
+          "lightsteelblue", width=4.2)
+    _link(ax, (1.6, 6.55), (3, 5.85))
+    _link(ax, (4.5, 6.55), (4.2, 5.85))
+    _node(ax, 9.2, 5.4, "If steps > 1", "mistyrose", width=2.2)
+    _link(ax, (6.15, 5.4), (8.05, 5.4), "y1, state1")
+    _node(ax, 12.3, 5.4, "y = y1\n(one-step forecast:\nno loop at all)", "honeydew",
+          width=2.6, height=1.0)
+    _link(ax, (10.35, 5.4), (10.95, 5.4), "no")
+    _node(ax, 9.2, 3.8, "If stateful", "mistyrose", width=2.2)
+    _link(ax, (9.2, 4.95), (9.2, 4.25), "yes")
+    _node(ax, 5.6, 2.1, "Loop (windowed), steps - 1 times:\nslide the window, append y,\n"
+          "re-run the stack from zero state", "lavender", width=4.6, height=1.1)
+    _node(ax, 12.1, 2.1, "Loop (stateful), steps - 1 times:\none cell update per layer on y,\n"
+          "carry the state", "lavender", width=4.4, height=1.1)
+    _link(ax, (8.3, 3.45), (6.6, 2.7), "false")
+    _link(ax, (10.1, 3.45), (11.4, 2.7), "true")
+    names = ", ".join(f"{name} {tuple(shape)}" for name, shape in outputs)
+    _node(ax, 8.8, 0.4, f"outputs: {names}", "honeydew", width=7.5, height=0.7)
+    _link(ax, (5.6, 1.5), (7.6, 0.8))
+    _link(ax, (12.1, 1.5), (10.2, 0.8))
+    ax.set_xlim(0, 14.6)
+    ax.set_ylim(-0.2, 7.6)
+    ax.axis("off")
+    ax.set_title(f"{model.path.name}: one graph for every use "
+                 f"({len(model.session.get_inputs())} inputs, {len(outputs)} outputs)")
+    print("inputs: " + "; ".join(f"{n} {k} {s}" for n, k, s in inputs))
+    print("outputs: " + "; ".join(f"{n} {s}" for n, s in outputs))
+    return fig
+
+
+def bidirectional(fast: bool) -> Figure:
+    """Chapter 8: what each direction of a bidirectional layer has read at the last step."""
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    steps = 6
+    for t in range(steps):
+        label = f"$x_{{{t + 1}}}$" if t < steps - 1 else "$x_T$"
+        ax.text(t * 1.5, 0, label, ha="center", va="center", fontsize=12)
+        for row, color in ((1, "lightsteelblue"), (2.2, "moccasin")):
+            ax.add_patch(FancyBboxPatch((t * 1.5 - 0.35, row - 0.25), 0.7, 0.5,
+                                        boxstyle="round,pad=0.05", facecolor=color,
+                                        edgecolor="black"))
+            ax.add_patch(FancyArrowPatch((t * 1.5, 0.2), (t * 1.5, row - 0.3),
+                                         arrowstyle="-|>", mutation_scale=10, color="lightgray"))
+        ax.text(t * 1.5, 1, r"$\overrightarrow{h}$", ha="center", va="center", fontsize=11)
+        ax.text(t * 1.5, 2.2, r"$\overleftarrow{h}$", ha="center", va="center", fontsize=11)
+        if t:
+            ax.add_patch(FancyArrowPatch(((t - 1) * 1.5 + 0.4, 1), (t * 1.5 - 0.4, 1),
+                                         arrowstyle="-|>", mutation_scale=12, color="tab:blue"))
+            ax.add_patch(FancyArrowPatch((t * 1.5 - 0.4, 2.2), ((t - 1) * 1.5 + 0.4, 2.2),
+                                         arrowstyle="-|>", mutation_scale=12,
+                                         color="tab:orange"))
+    last = (steps - 1) * 1.5
+    ax.add_patch(FancyBboxPatch((last + 1.2, 1.35), 1.0, 0.5, boxstyle="round,pad=0.05",
+                                facecolor="honeydew", edgecolor="black"))
+    ax.text(last + 1.7, 1.6, "head", ha="center", va="center", fontsize=11)
+    for row in (1, 2.2):
+        ax.add_patch(FancyArrowPatch((last + 0.4, row), (last + 1.2, 1.6), arrowstyle="-|>",
+                                     mutation_scale=12))
+    ax.text(last / 2, -0.55, r"forward: $\overrightarrow{h}_T$ has read $x_1, \dots, x_T$",
+            ha="center", color="tab:blue", fontsize=10)
+    ax.text(last / 2, 2.75, r"backward: $\overleftarrow{h}_T$ has read only $x_T$; "
+            r"$\overleftarrow{h}_1$ has read the whole window, from its end",
+            ha="center", color="tab:orange", fontsize=10)
+    ax.set_xlim(-0.6, last + 2.5)
+    ax.set_ylim(-0.8, 3.1)
+    ax.axis("off")
+    ax.set_title("A bidirectional layer over one window; the head reads the last step of both")
+    return fig
+
+
+def levels_vs_returns(fast: bool) -> Figure:
+    """Chapter 8: GOOGL's 2017 levels leave the training range; its returns do not."""
+    data = prices("GOOGL", fast)
+    first = data.before(SPLIT)
+    high = data.values[:, 0]
+    returns = np.diff(np.log(high))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 5.5), sharex=True)
+    for ax, series, dates, name in ((top, high, data.dates, "High (USD)"),
+                                    (bottom, returns, data.dates[1:], "daily log return")):
+        train = series[:first] if series is high else series[:first - 1]
+        ax.axhspan(train.min(), train.max(), color="tab:green", alpha=0.12,
+                   label="training range: scaled to [0, 1]")
+        ax.plot(dates, series, lw=0.8 if series is high else 0.4, color="black")
+        ax.axvline(data.dates[first], color="tab:red", ls="--", lw=1, label="split 2017-01-01")
+        ax.set_ylabel(name)
+        ax.grid(alpha=0.3)
+        test = series[first:] if series is high else series[first - 1:]
+        outside = np.mean((test < train.min()) | (test > train.max()))
+        print(f"{name}: training range {train.min():.4g} to {train.max():.4g}; "
+              f"{100 * outside:.1f}% of test days outside it")
+    top.legend(loc="upper left")
+    top.set_title(f"{Path(data.path).name.split('_')[0]}: min-max scaling fit on 2006-2016")
+    return fig
+
+
+# name -> function, in chapter order; make_figures registers them.
+FIGURES = {
+    "one_step_forecast": one_step_forecast,
+    "one_step_lag": one_step_lag,
+    "generation_paths": generation_paths,
+    "generation_error": generation_error,
+    "onnx_graph": onnx_graph,
+    "bidirectional": bidirectional,
+    "levels_vs_returns": levels_vs_returns,
+}
