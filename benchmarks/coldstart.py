@@ -19,19 +19,23 @@ from benchmarks.process import measure, module
 from benchmarks.rows import Row
 from benchmarks.settings import Settings
 from benchmarks.targets import COLD_START, KERAS, TORCH_SCRIPT, keras_reference, target
-from benchmarks.timing import compare
+from benchmarks.timing import compare, self_timed
 
 
 class Process:
-    """A command that, called, runs once and keeps its peak memory and last output."""
+    """A command that, called, runs once and returns its own wall seconds.
+
+    It keeps every run's peak memory and the last run's output.
+    """
 
     def __init__(self, command: list[str]) -> None:
         self.command, self.peaks, self.stdout = command, [], ""
 
-    def __call__(self) -> None:
+    def __call__(self) -> float:
         finished = measure(self.command)
         self.peaks.append(finished.peak_mib)
         self.stdout = finished.stdout
+        return finished.wall_s
 
     def model_line(self) -> str:
         """The printed score line of the model (the same in every script when they agree)."""
@@ -71,7 +75,7 @@ def rows(files: ModelFiles, csv: Path, settings: Settings) -> list[Row]:
                       Row("memory", COLD_START, model, peer, "MiB", note=note)]
             continue
         ours, theirs = Process(rnnlab_command(files, csv)), Process(command)
-        result = compare(ours, theirs, runs)
+        result = compare(ours, theirs, runs, self_timed)
         ours_time = result.ours
         same = ours.model_line() == theirs.model_line() != ""
         note = f"{result.pairs} pairs; printed model scores {'agree' if same else 'DIFFER'}"

@@ -70,4 +70,6 @@ class Workload:
         first = prices.before(np.datetime64(card.split))
         days = len(prices.dates) - first
         windows = card.encoder.one_step_windows(prices.values, first)[:days]
-        return cls(windows, card.encoder.last_window(prices.values[:first]), days)
+        # A copy: the encoder may hand back a read-only view for a single window.
+        start = np.array(card.encoder.last_window(prices.values[:first]))
+        return cls(windows, start, days)

@@ -1,20 +1,20 @@
-"""Run a command as a child process and measure its wall time and peak resident memory."""
+"""Run a command as a grandchild, through :mod:`benchmarks.launch`, and read its measurements."""
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.settings import REPO
 
 
 @dataclass(frozen=True)
 class Finished:
-    """A child's wall seconds, peak RSS in MiB (``ru_maxrss``) and its output."""
+    """A command's wall seconds, peak resident memory in MiB (``ru_maxrss``) and output."""
 
     wall_s: float
     peak_mib: float
@@ -22,25 +22,16 @@ class Finished:
 
 
 def measure(command: list[str]) -> Finished:
-    """Run ``command`` in the repository root; raise with its stderr if it fails.
-
-    ``os.wait4`` returns the rusage of this one child, so earlier children's peaks
-    never leak into it (``RUSAGE_CHILDREN`` would report the largest of all).
-    """
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} exited {child.returncode}: "
-                               f"{err.read().strip()[-500:]}")
-        stdout = out.read()
-    # Linux reports ru_maxrss in KiB.
-    return Finished(wall, usage.ru_maxrss / 1024, stdout)
+    """Run ``command`` in the repository root; raise with its stderr if it fails."""
+    with tempfile.TemporaryDirectory(prefix="rnnlab-bench-run-") as temp:
+        result = Path(temp) / "result.json"
+        done = subprocess.run(module("launch", str(result), *command), cwd=REPO,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: "
+                               f"{done.stderr.strip()[-500:]}")
+        found = json.loads(result.read_text())
+    return Finished(found["wall_s"], found["peak_mib"], done.stdout)
 
 
 def module(name: str, *args: str) -> list[str]:

@@ -38,7 +38,8 @@ class Settings:
 FULL = Settings(quick=False, warmup=3, min_repeats=5, max_repeats=41, budget_s=12.0,
                 min_sample_s=0.02, cold_runs=7, epochs=50, train_windows=None,
                 process_cells=CELLS, build_venvs=True)
-# One tiny epoch, one pair per comparison, subprocess probes for the first model only.
-QUICK = Settings(quick=True, warmup=1, min_repeats=1, max_repeats=1, budget_s=0.0,
+# One tiny epoch, one pair per comparison (the output check warms both sides up),
+# subprocess probes for the first model only.
+QUICK = Settings(quick=True, warmup=0, min_repeats=1, max_repeats=1, budget_s=0.0,
                  min_sample_s=0.0, cold_runs=1, epochs=1, train_windows=64,
                  process_cells=CELLS[:1], build_venvs=False)

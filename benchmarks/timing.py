@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from benchmarks.settings import Settings
 
+Timer = Callable[[Callable[[], object], int], float]
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -51,9 +53,17 @@ def calls_per_sample(fn: Callable[[], object], min_sample_s: float) -> int:
     return number
 
 
-def compare(ours: Callable[[], object], theirs: Callable[[], object],
-            settings: Settings) -> Comparison:
-    """Warm both sides up, then time interleaved pairs within the settings' budget."""
+def self_timed(fn: Callable[[], float], number: int) -> float:
+    """Mean of the seconds that ``fn`` reports for itself (e.g. a child process's wall time)."""
+    return statistics.mean(fn() for _ in range(number))
+
+
+def compare(ours: Callable[[], object], theirs: Callable[[], object], settings: Settings,
+            timer: Timer = seconds_per_call) -> Comparison:
+    """Warm both sides up, then time interleaved pairs within the settings' budget.
+
+    ``timer(fn, number)`` gives one sample: seconds per call over ``number`` calls.
+    """
     for _ in range(settings.warmup):
         ours()
         theirs()
@@ -63,8 +73,8 @@ def compare(ours: Callable[[], object], theirs: Callable[[], object],
     deadline = time.perf_counter() + settings.budget_s
     while len(ratios) < settings.max_repeats and (
             len(ratios) < settings.min_repeats or time.perf_counter() < deadline):
-        ours_s.append(seconds_per_call(ours, n_ours))
-        theirs_s.append(seconds_per_call(theirs, n_theirs))
+        ours_s.append(timer(ours, n_ours))
+        theirs_s.append(timer(theirs, n_theirs))
         ratios.append(theirs_s[-1] / ours_s[-1])
     return Comparison(statistics.median(ours_s), statistics.median(theirs_s),
                       statistics.median(ratios), len(ratios))

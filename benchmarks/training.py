@@ -59,7 +59,7 @@ def cpu_seconds(cell: str, arch: Architecture, x: np.ndarray, y: np.ndarray,
         torch.set_num_threads(before)
 
 
-def pair_rows(case: str, cell: str, ours: float | None, theirs: float | None, peer: str,
+def row(case: str, cell: str, ours: float | None, theirs: float | None, peer: str,
               settings: Settings, note: str) -> Row:
     """A row of seconds; targets and references only where the run is the real recipe."""
     full = not settings.quick
@@ -83,10 +83,15 @@ def rows(cell: str, csv: Path, settings: Settings) -> list[Row]:
             + ("; quick mode: not comparable" if settings.quick else ""))
     cuda = fit_seconds(cell, arch, x, y, epochs, "cuda") if torch.cuda.is_available() else None
     cuda_note = shape if cuda is not None else "no CUDA device visible"
-    per = (lambda s: None if s is None else s / epochs)
     return [
-        pair_rows(PER_EPOCH, cell, per(cpu), per(keras), KERAS, settings, note),
-        pair_rows(WHOLE_RUN, cell, cpu, keras, KERAS, settings, note),
-        pair_rows(PER_EPOCH + CUDA, cell, per(cuda), None, "-", settings, cuda_note),
-        pair_rows(WHOLE_RUN + CUDA, cell, cuda, None, "-", settings, cuda_note),
+        row(PER_EPOCH, cell, per_epoch(cpu, epochs), per_epoch(keras, epochs), KERAS, settings,
+            note),
+        row(WHOLE_RUN, cell, cpu, keras, KERAS, settings, note),
+        row(PER_EPOCH + CUDA, cell, per_epoch(cuda, epochs), None, "-", settings, cuda_note),
+        row(WHOLE_RUN + CUDA, cell, cuda, None, "-", settings, cuda_note),
     ]
+
+
+def per_epoch(seconds: float | None, epochs: int) -> float | None:
+    """``seconds / epochs``, or None when not measured."""
+    return None if seconds is None else seconds / epochs

@@ -22,6 +22,7 @@ ARCHITECTURES = {
     "gru": Architecture(("gru",) * 3, 16),
     "bidirectional lstm": Architecture(("lstm",) * 2, 16, bidirectional=True),
     "lstm+gru": Architecture(("lstm", "gru"), 16),
+    "lstm|gru ensemble": Architecture(("lstm", "lstm", "gru", "gru"), 16, branches=2),
 }
 
 

@@ -130,3 +130,29 @@ def test_zero_noise_is_the_deterministic_path(tiny):
     zeros = np.zeros((12, 1), dtype=np.float32)
     np.testing.assert_array_equal(model.generate_scaled(start, 12, noise=zeros),
                                   model.generate_scaled(start, 12))
+
+
+@pytest.mark.parametrize("transform, features", [("diff", ()), ("logret", ("Low", "Volume"))])
+def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features):
+    from rnnlab.training.data import load_split
+    from rnnlab.training.export import export
+    from rnnlab.training.presets import PRESETS
+    from rnnlab.training.run import train
+
+    csv = write_prices(tmp_path / "p.csv", days=160)
+    recipe = PRESETS["seed-gru"].with_overrides(cells=("gru",), units=6, window=8, epochs=1,
+                                                transform=transform, features=features)
+    split = load_split(str(csv), "High", features, "2015-06-01")
+    run = train(split, recipe, device="cpu", progress=False)
+    export(run.model, run.card, tmp_path / "m.onnx")
+    model = load(tmp_path / "m.onnx")
+    assert model.encoder.transform == transform and model.encoder.columns[1:] == features
+    result = model.forecast(read_prices(csv, model.encoder.columns))
+    np.testing.assert_allclose(result.predicted, run.result["predictions"]["one_step"],
+                               atol=1e-3)
+    if features:
+        with pytest.raises(RnnlabError, match="cannot generate"):
+            model.generate(5)
+    else:
+        np.testing.assert_allclose(model.generate(20).values[0],
+                                   run.result["predictions"]["generation"][:20], atol=1e-3)

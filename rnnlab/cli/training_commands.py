@@ -187,3 +187,29 @@ def backtest(
         emit_json({"folds": folds, "summary": rows})
     else:
         typer.echo(table)
+
+
+@app.command()
+def ensemble(
+    checkpoints: list[Path] = typer.Argument(..., metavar="CHECKPOINT...",
+                                             help="Two or more checkpoints to average."),
+    csv: Path = typer.Option(..., "--csv", help="The price CSV the members were trained on."),
+    out: Path = typer.Option(..., "-o", "--output", help="The ensemble checkpoint to write."),
+    missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON results."),
+) -> None:
+    """Average trained models (e.g. seed-lstm and seed-gru) into one exportable model."""
+    from rnnlab.training import checkpoint
+    from rnnlab.training.data import load_split
+    from rnnlab.training.ensemble import combine
+    from rnnlab.training.run import finish
+
+    model, card = combine([checkpoint.load(path)[:2] for path in checkpoints])
+    data = load_split(str(csv), card.target, card.encoder.columns[1:], card.split, missing)
+    trained = finish(model, card, data, [])
+    checkpoint.save(out, trained.model, trained.card, {"members": [str(p) for p in checkpoints]})
+    if json_:
+        emit_json({k: v for k, v in trained.result.items() if k != "predictions"})
+    else:
+        typer.echo(f"wrote {out}: {trained.card.preset}")
+        _print_result(trained.result, f"  {out.name}")

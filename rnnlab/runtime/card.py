@@ -19,16 +19,30 @@ CELLS = ("rnn", "lstm", "gru")
 
 @dataclass(frozen=True)
 class Architecture:
-    """A stack of recurrent layers and a linear head on the last step's output.
+    """Stacks of recurrent layers and a linear head on their last step's outputs.
 
     ``cells`` names one cell per layer, so a hybrid stack (lstm, lstm, gru, gru)
-    is as easy to describe as a plain one.
+    is as easy to describe as a plain one. With ``branches > 1`` the cells are cut
+    into that many equal stacks that all read the input side by side; the head
+    reads their concatenated last outputs. An ensemble that averages an LSTM and a
+    GRU is such a model whose head holds each member's head divided by two.
     """
 
     cells: tuple[str, ...]
     units: int
     features: int = 1
     bidirectional: bool = False
+    branches: int = 1
+
+    def branch(self, b: int) -> range:
+        """Indices into ``cells`` of the layers of branch ``b``, bottom first."""
+        depth = len(self.cells) // self.branches
+        return range(b * depth, (b + 1) * depth)
+
+    @property
+    def width(self) -> int:
+        """Size of one layer's output: units times directions."""
+        return self.units * self.directions
 
     @property
     def layers(self) -> int:
@@ -45,7 +59,8 @@ class Architecture:
     @property
     def name(self) -> str:
         kinds = sorted(set(self.cells), key=self.cells.index)
-        return ("bi" if self.bidirectional else "") + "+".join(kinds)
+        joint = "|" if self.branches > 1 else "+"
+        return ("bi" if self.bidirectional else "") + joint.join(kinds)
 
 
 @dataclass(frozen=True)
@@ -105,6 +120,8 @@ class Card:
         problems = []
         if not arch.cells or any(c not in CELLS for c in arch.cells):
             problems.append(f"cells {arch.cells} must be from {CELLS}")
+        if arch.branches < 1 or len(arch.cells) % arch.branches:
+            problems.append(f"{len(arch.cells)} layers do not split into {arch.branches} branches")
         if arch.units < 1 or enc.window < 1:
             problems.append("units and window must be positive")
         if arch.features != len(enc.columns) or len(enc.lo) != arch.features:

@@ -103,8 +103,11 @@ class GraphBuilder:
         pieces = [f"{tag}_s{k}" for k in range(sum(per_layer))]
         if state is not None:
             nodes.append(helper.make_node("Split", [state, "state_sizes"], pieces, axis=0))
-        new_states = []
+        new_states, last = [], []
+        branch_input = seq
         for i, cell in enumerate(arch.cells):
+            if i in {arch.branch(b)[0] for b in range(arch.branches)}:
+                seq = branch_input  # every branch reads the input itself
             k = sum(per_layer[:i])
             initial = pieces[k:k + per_layer[i]] if state is not None else []
             finals = [f"{tag}_h{i}", f"{tag}_c{i}"][: per_layer[i]] if state is not None else []
@@ -122,8 +125,11 @@ class GraphBuilder:
                 nodes.append(helper.make_node("Transpose", [f"{tag}_Y{i}"], [f"{seq}_t"],
                                               perm=[0, 2, 1, 3]))
                 nodes.append(helper.make_node("Reshape", [f"{seq}_t", "flatten"], [seq]))
-        # The last time step's output, then the linear head: y = h_T W^T + b.
-        nodes.append(helper.make_node("Gather", [seq, "last"], [f"{tag}_last"], axis=0))
+            if i == arch.branch(len(last))[-1]:  # the top of a branch: keep its last step
+                last.append(f"{tag}_last{len(last)}")
+                nodes.append(helper.make_node("Gather", [seq, "last"], [last[-1]], axis=0))
+        # The branches' last outputs side by side, then the linear head: y = h_T W^T + b.
+        nodes.append(helper.make_node("Concat", last, [f"{tag}_last"], axis=1))
         nodes.append(helper.make_node("Gemm", [f"{tag}_last", "head_W", "head_b"], [f"{tag}_y"],
                                       transB=1))
         if new_states:

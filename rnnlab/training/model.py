@@ -5,6 +5,9 @@
       -> last step's output (batch, units * directions)
       -> linear head -> (batch,) next scaled value
 
+With ``branches > 1`` several such stacks read ``x`` side by side and the head reads
+their last outputs concatenated, ``(batch, branches * units * directions)``.
+
 As in the notebook's Keras model, dropout follows every recurrent layer,
 including the last one, and is off in ``eval()`` mode.
 """
@@ -27,21 +30,24 @@ class Forecaster(nn.Module):
     def __init__(self, arch: Architecture, dropout: float = 0.0) -> None:
         super().__init__()
         self.arch = arch
-        width = arch.units * arch.directions
-        sizes = [arch.features] + [width] * (arch.layers - 1)
+        bottoms = {arch.branch(b)[0] for b in range(arch.branches)}
         self.layers = nn.ModuleList(
-            LAYER_TYPES[cell](size, arch.units, batch_first=True,
-                              bidirectional=arch.bidirectional)
-            for cell, size in zip(arch.cells, sizes)
+            LAYER_TYPES[cell](arch.features if i in bottoms else arch.width, arch.units,
+                              batch_first=True, bidirectional=arch.bidirectional)
+            for i, cell in enumerate(arch.cells)
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(width, 1)
+        self.head = nn.Linear(arch.width * arch.branches, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(batch, window, features)`` -> ``(batch,)``, every layer from a zero state."""
-        for layer in self.layers:
-            x = self.dropout(layer(x)[0])
-        return self.head(x[:, -1]).squeeze(-1)
+        last = []
+        for b in range(self.arch.branches):
+            h = x
+            for i in self.arch.branch(b):
+                h = self.dropout(self.layers[i](h)[0])
+            last.append(h[:, -1])
+        return self.head(torch.cat(last, dim=-1)).squeeze(-1)
 
 
 def keras_init_(model: Forecaster) -> None:

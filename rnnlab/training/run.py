@@ -51,11 +51,16 @@ def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
     x, y = card.encoder.supervised(split.train)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)
     history = fit(model, x, y, recipe, seed, resolve_device(device), progress)
-    model.cpu()
+    return finish(model.cpu(), card, split, history)
+
+
+def finish(model: Forecaster, card: Card, split: Split, history: list[dict]) -> Trained:
+    """Score a fitted model on the test days and write the results into its card."""
     result = evaluate(model, card, split)
     metrics = {k: v for k, v in result.items() if k != "predictions"}
     # The spread of one-step errors on the training days, in scaled units: the noise
     # scale for sampled generation paths.
+    x, y = card.encoder.supervised(split.train)
     residual_sd = float(np.std(predictor(model)(x) - y))
     card = replace(card, metrics=metrics, residual_sd=residual_sd)
     return Trained(model, card, history, result)
