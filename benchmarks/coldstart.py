@@ -48,10 +48,12 @@ def rnnlab_command(files: ModelFiles, csv: Path) -> list[str]:
     return [script, "forecast", str(files.onnx), "--csv", str(csv)]
 
 
-def peer_commands(files: ModelFiles, csv: Path) -> dict[str, list[str] | None]:
+def peer_commands(files: ModelFiles, csv: Path,
+                  settings: Settings) -> dict[str, list[str] | None]:
     """Each peer's script; None where its framework is not installed."""
     keras = module("keras_peer", str(files.folder), files.cell, str(csv))
-    return {TORCH_SCRIPT: module("torch_forecast", str(files.checkpoint), str(csv)),
+    torch = module("torch_forecast", str(files.checkpoint), str(csv), str(settings.torch_threads))
+    return {TORCH_SCRIPT: torch,
             KERAS: keras if keras_peer.available() else None}
 
 
@@ -63,8 +65,8 @@ def rows(files: ModelFiles, csv: Path, settings: Settings) -> list[Row]:
                                max_repeats=settings.cold_runs, min_sample_s=0.0,
                                warmup=0 if settings.quick else 1)
     found = []
-    ours_time = None
-    for peer, command in peer_commands(files, csv).items():
+    ours_time = ours_peak = None
+    for peer, command in peer_commands(files, csv, settings).items():
         goal, reference = target(COLD_START, peer, model), None
         if not measured or command is None:
             if command is None:
@@ -72,7 +74,7 @@ def rows(files: ModelFiles, csv: Path, settings: Settings) -> list[Row]:
             note = "skipped (--quick)" if not measured else f"not installed ({keras_peer.INSTALL})"
             found += [Row("cold start", COLD_START, model, peer, "s", ours_time, target=goal,
                           reference=reference, note=note),
-                      Row("memory", COLD_START, model, peer, "MiB", note=note)]
+                      Row("memory", COLD_START, model, peer, "MiB", ours_peak, note=note)]
             continue
         ours, theirs = Process(rnnlab_command(files, csv)), Process(command)
         result = compare(ours, theirs, runs, self_timed)

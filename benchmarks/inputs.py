@@ -64,12 +64,15 @@ class Workload:
     steps: int
 
     @classmethod
-    def from_csv(cls, card: Card, csv: str | Path) -> Workload:
-        """The test days after ``card.split`` in ``csv``, encoded by the card's encoder."""
+    def from_csv(cls, card: Card, csv: str | Path, steps: int | None = None) -> Workload:
+        """The test days after ``card.split`` in ``csv``, encoded by the card's encoder.
+
+        Generation runs ``steps``, by default as many as there are test days.
+        """
         prices = read_prices(csv, card.encoder.columns)
         first = prices.before(np.datetime64(card.split))
         days = len(prices.dates) - first
         windows = card.encoder.one_step_windows(prices.values, first)[:days]
         # A copy: the encoder may hand back a read-only view for a single window.
         start = np.array(card.encoder.last_window(prices.values[:first]))
-        return cls(windows, start, days)
+        return cls(windows, start, days if steps is None else steps)

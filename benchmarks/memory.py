@@ -8,16 +8,18 @@ from benchmarks import keras_peer
 from benchmarks.inputs import SCENARIOS, ModelFiles
 from benchmarks.process import measure, module
 from benchmarks.rows import Row
-from benchmarks.settings import Settings
+from benchmarks.settings import RUNTIME_THREADS, Settings
 from benchmarks.targets import KERAS, TORCH
 
 GROUP = "memory"
 PEERS = {TORCH: "torch", KERAS: "keras"}
 
 
-def peak(side: str, files: ModelFiles, scenario: str, csv: Path) -> float:
+def peak(side: str, files: ModelFiles, scenario: str, csv: Path, settings: Settings) -> float:
     """Peak RSS in MiB of a probe that runs ``scenario`` once on ``side``."""
-    command = module("probe", side, str(files.folder), files.cell, scenario, str(csv))
+    threads = settings.torch_threads if side == "torch" else RUNTIME_THREADS
+    command = module("probe", side, str(files.folder), files.cell, scenario, str(csv),
+                     str(threads))
     return measure(command).peak_mib
 
 
@@ -26,7 +28,8 @@ def rows(files: ModelFiles, csv: Path, settings: Settings) -> list[Row]:
     model = files.cell
     found = []
     for key, case in SCENARIOS.items():
-        ours = peak("rnnlab", files, key, csv) if model in settings.process_cells else None
+        probed = model in settings.process_cells and key in settings.memory_scenarios
+        ours = peak("rnnlab", files, key, csv, settings) if probed else None
         for peer, side in PEERS.items():
             if side == "keras" and key not in keras_peer.OFFERED:
                 continue
@@ -36,7 +39,7 @@ def rows(files: ModelFiles, csv: Path, settings: Settings) -> list[Row]:
                 found.append(Row(GROUP, case, model, peer, "MiB", ours,
                                  note=f"not installed ({keras_peer.INSTALL})"))
             else:
-                theirs = peak(side, files, key, csv)
+                theirs = peak(side, files, key, csv, settings)
                 found.append(Row(GROUP, case, model, peer, "MiB", ours, theirs, theirs / ours,
                                  note="peak RSS of a process that runs this path once"))
     return found

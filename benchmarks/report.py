@@ -6,14 +6,12 @@ import json
 from dataclasses import dataclass
 
 from benchmarks.rows import Row, times
-from benchmarks.settings import RUNTIME_THREADS, TORCH_THREADS
 
 COLUMNS = ("case", "model", "peer", "rnnlab", "peer's", "peer / rnnlab", "target", "verdict",
            "reference (earlier session)", "notes")
 METHOD = (
-    f"rnnlab = the exported ONNX graph through `rnnlab.runtime` (onnxruntime, intra-op "
-    f"threads={RUNTIME_THREADS}, one row also at threads=2); PyTorch eager = the same weights "
-    f"as an `nn.Module` in `inference_mode` at `torch.set_num_threads({TORCH_THREADS})`. "
+    "rnnlab = the exported ONNX graph through `rnnlab.runtime` (onnxruntime); PyTorch eager = "
+    "the same weights as an `nn.Module` in `inference_mode` (thread counts above). "
     "Each timing is a median after warm-up; rnnlab and its peer run interleaved "
     "(rnnlab, peer, rnnlab, peer, ...) and *peer / rnnlab* is the median of the per-pair "
     "ratios, so above 1 means rnnlab is faster (or, for memory and size, smaller). The "

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import write_prices
+
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.training.backtest import backtest, markdown, summarize_folds
 

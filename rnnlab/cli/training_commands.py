@@ -67,6 +67,8 @@ def train(
                                  "--val-fraction)."),
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
+    threads: int = typer.Option(1, help="PyTorch CPU threads. These models are small: one "
+                                "thread is about as fast as two and never oversubscribes."),
     out: Path = typer.Option(Path("runs/model.pt"), help="Checkpoint path; with several seeds "
                              "each gets -seedN before the suffix."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
@@ -74,12 +76,15 @@ def train(
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ) -> None:
     """Train forecasters on the days before --split and score them on the days from it."""
+    import torch
+
     from rnnlab.training import checkpoint
     from rnnlab.training.data import load_split
     from rnnlab.training.evaluate import summarize
     from rnnlab.training.presets import preset as find_preset
     from rnnlab.training.run import train as train_one
 
+    torch.set_num_threads(max(1, threads))
     seed_list = _seeds(seeds)
     recipe = find_preset(preset).with_overrides(
         window=window, epochs=epochs, batch=batch, transform=transform,

@@ -6,6 +6,8 @@ single-file ONNX model with valid rnnlab metadata whose graph matches it.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,9 @@ from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.shipped import shipped_path
 
 MAX_STEPS = 10_000
+# Batches of at least this many rows per core are split across cores.
+PARALLEL_BATCH = 64
+MAX_PARALLEL = 4
 MAX_SAMPLES = 10_000
 MODES = ("windowed", "stateful")
 
@@ -57,6 +62,7 @@ class Model:
     def __init__(self, path: Path, session: ort.InferenceSession, card: Card) -> None:
         self.path, self.session, self.card = path, session, card
         self.arch, self.encoder = card.architecture, card.encoder
+        self.pool: ThreadPoolExecutor | None = None  # made on the first large batch
 
     # -- the graph, in scaled units -------------------------------------------------------
 
@@ -75,11 +81,21 @@ class Model:
         x = np.ascontiguousarray(x, dtype=np.float32)
         if noise is None:
             noise = np.zeros((steps, len(x)), dtype=np.float32)
-        feed = {"x": x, "state": self.zero_state(len(x)) if state is None else state,
-                "steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful),
-                "noise": noise.astype(np.float32, copy=False)}
-        y, state_out = self.session.run(None, feed)
-        return y, state_out
+        state = self.zero_state(len(x)) if state is None else state
+        flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
+        parts = min(os.cpu_count() or 1, len(x) // PARALLEL_BATCH, MAX_PARALLEL)
+        if parts <= 1:
+            return tuple(self.session.run(None, {"x": x, "state": state, "noise": noise, **flags}))
+        # Rows of a batch are independent: run slices of it side by side, one core each
+        # (onnxruntime releases the GIL), then stitch the slices back together.
+        feeds = [{"x": xs, "state": ss, "noise": ns, **flags} for xs, ss, ns in zip(
+            np.array_split(x, parts), np.array_split(state, parts, axis=1),
+            np.array_split(noise, parts, axis=1))]
+        pool = self.pool or ThreadPoolExecutor(MAX_PARALLEL)
+        self.pool = pool
+        done = list(pool.map(lambda feed: self.session.run(None, feed), feeds))
+        return (np.concatenate([y for y, _ in done]),
+                np.concatenate([s for _, s in done], axis=1))
 
     def predict(self, windows: np.ndarray) -> np.ndarray:
         """Scaled next values for windows ``(batch, window, features)`` -> ``(batch,)``."""
@@ -175,6 +191,7 @@ def load(path: str | Path | None = None, threads: int = 1) -> Model:
     """Load and validate an rnnlab ONNX file (the shipped default when ``path`` is None).
 
     ``threads`` is onnxruntime's intra-op thread count; 1 is fastest for small batches.
+    Large batches are split across cores by :meth:`Model.run` instead.
     """
     path = shipped_path() if path is None else Path(path)
     if not path.is_file():

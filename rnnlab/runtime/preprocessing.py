@@ -30,10 +30,10 @@ def sliding_windows(series: np.ndarray, window: int) -> np.ndarray:
     Args:
         series: ``(days, features)``.
     Returns:
-        ``(days - window + 1, window, features)`` float32, C-contiguous.
+        ``(days - window + 1, window, features)`` float32, a fresh writeable array.
     """
     view = np.lib.stride_tricks.sliding_window_view(series, window, axis=0)
-    return np.ascontiguousarray(view.transpose(0, 2, 1), dtype=np.float32)
+    return np.array(view.transpose(0, 2, 1), dtype=np.float32, order="C")
 
 
 @dataclass(frozen=True)
