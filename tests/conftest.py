@@ -5,10 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import write_prices
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-IBM = SHARED / "IBM_2006-01-01_to_2018-01-01.csv"
+from helpers import IBM, SHARED, write_prices
 
 
 @pytest.fixture

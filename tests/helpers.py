@@ -6,6 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+IBM = SHARED / "IBM_2006-01-01_to_2018-01-01.csv"
+
 
 def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-01-01",
                  columns: tuple[str, ...] = ("Open", "High", "Low", "Close", "Volume")) -> Path:

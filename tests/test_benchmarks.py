@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import IBM
+from helpers import IBM
 
 REPO = Path(__file__).resolve().parents[1]
 # benchmarks/ is a package of the repository, not of the installed rnnlab.

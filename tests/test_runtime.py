@@ -156,3 +156,17 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
     else:
         np.testing.assert_allclose(model.generate(20).values[0],
                                    run.result["predictions"]["generation"][:20], atol=1e-3)
+
+
+def test_large_batches_split_across_cores_give_the_same_answer(tiny, monkeypatch):
+    import rnnlab.runtime.model as runtime_model
+
+    model = load(tiny["onnx"])
+    x = np.random.default_rng(3).random((300, 10, 1), dtype=np.float32)
+    noise = np.random.default_rng(4).normal(0, 0.01, (7, 300))
+    monkeypatch.setattr(runtime_model.os, "cpu_count", lambda: 4)
+    split_y, split_state = model.run(x, steps=7, stateful=True, noise=noise)
+    monkeypatch.setattr(runtime_model, "PARALLEL_BATCH", 10**9)
+    whole_y, whole_state = model.run(x, steps=7, stateful=True, noise=noise)
+    np.testing.assert_array_equal(split_y, whole_y)
+    np.testing.assert_array_equal(split_state, whole_state)

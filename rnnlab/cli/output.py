@@ -32,8 +32,8 @@ def write_csv(path: Path, header: list[str], rows: Iterable[Iterable]) -> None:
 
 def _plain(value):
     """JSON for numpy values: dates as strings, arrays as lists."""
-    if isinstance(value, np.ndarray) and value.dtype.kind != "M":
-        return value.tolist()
+    if isinstance(value, np.ndarray):
+        return value.astype(str).tolist() if value.dtype.kind == "M" else value.tolist()
     if isinstance(value, np.generic) and value.dtype.kind != "M":
         return value.item()
     return str(value)

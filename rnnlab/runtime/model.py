@@ -79,8 +79,7 @@ class Model:
         back; None means zeros (the deterministic path).
         """
         x = np.ascontiguousarray(x, dtype=np.float32)
-        if noise is None:
-            noise = np.zeros((steps, len(x)), dtype=np.float32)
+        noise = np.zeros((steps, len(x)), np.float32) if noise is None else noise.astype(np.float32)
         state = self.zero_state(len(x)) if state is None else state
         flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
         parts = min(os.cpu_count() or 1, len(x) // PARALLEL_BATCH, MAX_PARALLEL)

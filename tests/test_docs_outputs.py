@@ -1,0 +1,22 @@
+"""Command output quoted in the tutorial is what the command prints today."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def quoted_output(chapter: str, command: str) -> str:
+    """The ```text block that follows the sentence quoting ``command`` in ``chapter``."""
+    text = (ROOT / "tutorial" / chapter).read_text()
+    after = text[text.index(f"`{command}` printed:"):]
+    return re.search(r"```text\n(.*?)```", after, re.S).group(1)
+
+
+def test_info_output_in_chapter_7(cli, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = cli("info", "exported/ibm-high-lstm.onnx")
+    assert code == 0
+    assert quoted_output("07-export.md", "rnnlab info exported/ibm-high-lstm.onnx") == out
