@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,15 @@ MAX_STEPS = 10_000
 # Batches of at least this many rows per core are split across cores.
 PARALLEL_BATCH = 64
 MAX_PARALLEL = 4
+CORES = os.cpu_count() or 1
+
+
+@lru_cache(maxsize=16)
+def _zeros(*shape: int) -> np.ndarray:
+    """A read-only float32 zeros array, made once per shape (the runtime's hot path)."""
+    zeros = np.zeros(shape, dtype=np.float32)
+    zeros.flags.writeable = False
+    return zeros
 MAX_SAMPLES = 10_000
 MODES = ("windowed", "stateful")
 
@@ -79,10 +89,11 @@ class Model:
         back; None means zeros (the deterministic path).
         """
         x = np.ascontiguousarray(x, dtype=np.float32)
-        noise = np.zeros((steps, len(x)), np.float32) if noise is None else noise.astype(np.float32)
-        state = self.zero_state(len(x)) if state is None else state
+        batch = len(x)
+        noise = _zeros(steps, batch) if noise is None else noise.astype(np.float32)
+        state = _zeros(self.arch.state_rows(), batch, self.arch.units) if state is None else state
         flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
-        parts = min(os.cpu_count() or 1, len(x) // PARALLEL_BATCH, MAX_PARALLEL)
+        parts = min(CORES, batch // PARALLEL_BATCH, MAX_PARALLEL)
         if parts <= 1:
             return tuple(self.session.run(None, {"x": x, "state": state, "noise": noise, **flags}))
         # Rows of a batch are independent: run slices of it side by side, one core each
