@@ -62,7 +62,7 @@ def generate(
                              "window stored in the model)."),
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
                               "before it, and score the path against the rows from it."),
-    steps: int = typer.Option(251, help=f"Weekdays to generate (1 to {MAX_STEPS})."),
+    steps: int = typer.Option(251, help=f"Trading days to generate (1 to {MAX_STEPS})."),
     mode: str = typer.Option(None, help="windowed (re-run the window, as trained) or "
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "

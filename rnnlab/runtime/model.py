@@ -77,8 +77,8 @@ class Model:
     # -- the graph, in scaled units -------------------------------------------------------
 
     def zero_state(self, batch: int) -> np.ndarray:
-        """``(state_rows, batch, units)`` zeros: the state before any input."""
-        return np.zeros((self.arch.state_rows(), batch, self.arch.units), dtype=np.float32)
+        """``(state_rows, batch, units)`` zeros, read-only: the state before any input."""
+        return _zeros(self.arch.state_rows(), batch, self.arch.units)
 
     def run(self, x: np.ndarray, steps: int = 1, stateful: bool = False,
             state: np.ndarray | None = None,
@@ -91,7 +91,7 @@ class Model:
         x = np.ascontiguousarray(x, dtype=np.float32)
         batch = len(x)
         noise = _zeros(steps, batch) if noise is None else noise.astype(np.float32)
-        state = _zeros(self.arch.state_rows(), batch, self.arch.units) if state is None else state
+        state = self.zero_state(batch) if state is None else state
         flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
         parts = min(CORES, batch // PARALLEL_BATCH, MAX_PARALLEL)
         if parts <= 1:
@@ -101,9 +101,9 @@ class Model:
         feeds = [{"x": xs, "state": ss, "noise": ns, **flags} for xs, ss, ns in zip(
             np.array_split(x, parts), np.array_split(state, parts, axis=1),
             np.array_split(noise, parts, axis=1))]
-        pool = self.pool or ThreadPoolExecutor(MAX_PARALLEL)
-        self.pool = pool
-        done = list(pool.map(lambda feed: self.session.run(None, feed), feeds))
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(MAX_PARALLEL)
+        done = list(self.pool.map(lambda feed: self.session.run(None, feed), feeds))
         return (np.concatenate([y for y, _ in done]),
                 np.concatenate([s for _, s in done], axis=1))
 
