@@ -28,6 +28,7 @@ from benchmarks.inputs import Workload
 from benchmarks.report import Report
 from benchmarks.rows import Row
 from benchmarks.settings import CELLS, FULL, IBM_CSV, QUICK, RUNTIME_THREADS, Settings
+from benchmarks.timing import SETTLE_S
 
 STARTED = time.perf_counter()
 RESULTS = Path(__file__).resolve().parent
@@ -64,7 +65,7 @@ def measure_model(cell: str, folder: Path, csv: Path, settings: Settings) -> tup
                        ("training", lambda: training.rows(cell, csv, settings))):
         say(f"{cell}: {name}")
         found += step()
-    return found, models.shipped_note(cell, card.architecture)
+    return found, models.weights_note(cell, card.architecture)
 
 
 def say(message: str) -> None:
@@ -83,8 +84,9 @@ def notes(settings: Settings, host: dict) -> list[str]:
              "the earlier session's figures in the reference column")
     return [
         "models: the seed presets' architectures (4 x LSTM(50), 4 x GRU(50), window 60), "
-        "freshly initialised with seed 0 (speed does not depend on trained weights); rnnlab "
-        "and PyTorch run the exact same weights",
+        "with the weights named below; rnnlab and PyTorch run the exact same weights; the "
+        f"harness spins {SETTLE_S * 1e3:.0f} ms between sides so neither side's idle worker "
+        "threads steal the other's cores",
         f"threads: rnnlab runtime {RUNTIME_THREADS} (plus one row at 2); PyTorch eager "
         f"`torch.set_num_threads({settings.torch_threads})`; PyTorch training "
         f"{settings.train_threads}",
@@ -103,18 +105,18 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(settings.torch_threads)
     host = machine.details()
     date = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    rows, shipped_notes = [], []
+    rows, weights_notes = [], []
     with tempfile.TemporaryDirectory(prefix="rnnlab-bench-") as temp:
         for cell in CELLS:
-            cell_rows, shipped = measure_model(cell, Path(temp), args.csv, settings)
+            cell_rows, weights = measure_model(cell, Path(temp), args.csv, settings)
             rows += cell_rows
-            shipped_notes.append(shipped)
+            weights_notes.append(weights)
     say("install size")
     rows += venvs.rows(settings)
     host["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     rows.sort(key=lambda row: GROUPS.index(row.group))
     report = Report(" ".join(["python -m benchmarks", *argv]), date, settings.quick, host,
-                    notes(settings, host) + shipped_notes, rows)
+                    notes(settings, host) + weights_notes, rows)
     print(report.to_markdown())
     if args.json:
         args.json.write_text(report.to_json() + "\n")

@@ -3,6 +3,12 @@
 Alternating the two sides (ours, theirs, ours, theirs, ...) exposes both to the
 same background load; the reported speedup is the median of the per-pair ratios
 ``theirs / ours``, so a noisy stretch spoils one pair rather than one side.
+
+Between sides the harness spins for ``SETTLE_S``: after a call, PyTorch's OpenMP
+workers (and onnxruntime's intra-op pool) keep spinning on their cores for a few
+milliseconds, and without a pause they steal the core the other side's second
+thread needs. Spinning rather than sleeping keeps the cores awake, as a real
+caller's would be.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from benchmarks.settings import Settings
 
 Timer = Callable[[Callable[[], object], int], float]
+SETTLE_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,13 @@ def calls_per_sample(fn: Callable[[], object], min_sample_s: float) -> int:
     return number
 
 
+def settle() -> None:
+    """Spin for ``SETTLE_S`` so the previous side's worker threads go idle."""
+    end = time.perf_counter() + SETTLE_S
+    while time.perf_counter() < end:
+        pass
+
+
 def self_timed(fn: Callable[[], float], number: int) -> float:
     """Mean of the seconds that ``fn`` reports for itself (e.g. a child process's wall time)."""
     return statistics.mean(fn() for _ in range(number))
@@ -73,7 +87,9 @@ def compare(ours: Callable[[], object], theirs: Callable[[], object], settings: 
     deadline = time.perf_counter() + settings.budget_s
     while len(ratios) < settings.max_repeats and (
             len(ratios) < settings.min_repeats or time.perf_counter() < deadline):
+        settle()
         ours_s.append(timer(ours, n_ours))
+        settle()
         theirs_s.append(timer(theirs, n_theirs))
         ratios.append(theirs_s[-1] / ours_s[-1])
     return Comparison(statistics.median(ours_s), statistics.median(theirs_s),

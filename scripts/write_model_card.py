@@ -25,17 +25,22 @@ def card_section(path: Path) -> list[str]:
         f"- model: {arch.layers} x {arch.name.upper()}({arch.units}) + linear head, "
         f"preset `{card.preset}`, seed {card.seed}",
         f"- input: {', '.join(enc.columns)}, window {enc.window}, transform {enc.transform}, "
-        f"min-max scaled on the training days (min {enc.lo[0]:.2f}, max {enc.hi[0]:.2f})",
+        f"min-max scaled on the training days (target min {enc.lo[0]:.4g}, "
+        f"max {enc.hi[0]:.4g})",
         f"- trained on `{card.data_file}` {card.train_start} to {card.train_end}",
         f"- data sha256 `{card.data_sha256}`",
         f"- size {path.stat().st_size / 1024:.0f} KiB, rnnlab {card.rnnlab_version}, "
         f"format {card.format}", "",
         f"Test {m['test_start']} to {m['test_end']} ({m['days']} days), one step ahead from "
         "true history:", "", *table(m["one_step"]), "",
+    ]
+    if "generation" not in m:
+        return lines + [f"It forecasts one step only: it would need tomorrow's "
+                        f"{', '.join(enc.columns[1:])} to feed itself.", ""]
+    return lines + [
         "Free-running generation of the whole test period from the last training window:", "",
         *table(m["generation"]), "",
     ]
-    return lines
 
 
 def main(paths: list[str]) -> None:

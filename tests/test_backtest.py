@@ -6,7 +6,7 @@ import pytest
 from helpers import write_prices
 
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training.backtest import backtest, markdown, summarize_folds
+from rnnlab.training.backtest import backtest, markdown, overview, summarize_folds
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
@@ -39,3 +39,14 @@ def test_parallel_workers_give_the_same_results(tmp_path):
 def test_unknown_preset_fails_before_training(tmp_path):
     with pytest.raises(RnnlabError, match="--preset: 'nope' is unknown"):
         backtest(["x.csv"], ["nope"], [2015], [0])
+
+
+def test_overview_counts_folds_against_persistence():
+    def row(preset, ticker, year, ratio):
+        return {"preset": preset, "ticker": ticker, "year": year, "ratio": ratio}
+
+    rows = [row("a", "IBM", 2016, 0.98), row("a", "IBM", 2017, 1.01), row("a", "XYZ", 2017, 1.2),
+            row("b", "IBM", 2017, 1.0)]
+    lines = overview(rows).splitlines()
+    assert lines[2] == "| a | 3 | 1 | 2 | 1.063 | XYZ 2017: 1.200 |"
+    assert lines[3] == "| b | 1 | 0 | 1 | 1.000 | IBM 2017: 1.000 |"

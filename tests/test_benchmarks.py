@@ -104,3 +104,16 @@ def test_comparisons_interleave_the_two_sides():
     result = compare(lambda: calls.append("ours"), lambda: calls.append("theirs"), settings)
     assert calls == ["ours", "theirs"] * 4
     assert result.pairs == 3 and result.ratio > 0
+
+
+@pytest.mark.skipif(not IBM.exists(), reason=f"put the IBM price file at {IBM}")
+def test_chunk_table_has_a_row_per_candidate_and_marks_the_choice():
+    from benchmarks.chunks import CANDIDATES
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks.chunks", "--repeats", "1"],
+                          cwd=REPO, capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("| rows per call | lstm, 1 thread |")
+    assert [int(line.split()[1]) for line in lines[2:]] == list(CANDIDATES)
+    assert sum("(rnnlab's choice)" in line for line in lines) == 1
+    assert all(line.count(" ms") == 4 for line in lines[2:])

@@ -66,6 +66,8 @@ def test_export_then_runtime_commands(cli, tiny, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["generate", "absent.onnx"], "absent.onnx: no such model file"),
+    (["info", "ohlc"], "or name a shipped model (lstm, gru, ohlc-gru)"),
+    (["generate", "ohlc-gru"], "cannot generate"),
     (["generate", "{onnx}", "--steps", "0"], "--steps 0: must be between 1 and 10000"),
     (["generate", "{onnx}", "--mode", "sideways"], "--mode: 'sideways' is unknown"),
     (["forecast", "{onnx}", "--csv", "{nan_csv}"], "column High: 'nan' is not finite"),
@@ -85,6 +87,15 @@ def test_bad_input_is_one_line_exit_2(cli, tiny, tmp_path, args, message):
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: ") and message in err
     assert "Traceback" not in err
+
+
+def test_shipped_models_by_name(cli, tiny):
+    code, text, err = cli("info", "ohlc-gru")
+    assert code == 0, err
+    assert "ibm-high-ohlc-gru.onnx" in text and "transform relative" in text
+    code, text, err = cli("generate", "lstm", "--steps", "3", "--json")
+    assert code == 0, err
+    assert json.loads(text)["model"].endswith("ibm-high-lstm.onnx")
 
 
 def test_forecast_refuses_too_short_history(cli, tiny, tmp_path):

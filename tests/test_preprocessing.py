@@ -43,7 +43,7 @@ def test_supervised_pairs_align_window_and_next_value():
     assert y[3] == scaled[8]
 
 
-@pytest.mark.parametrize("transform", ["level", "diff", "logret"])
+@pytest.mark.parametrize("transform", ["level", "diff", "logret", "relative"])
 def test_one_step_windows_end_the_day_before(transform):
     raw = walk(60)
     encoder = Encoder.fit(raw[:40], ("High",), window=5, transform=transform)
@@ -57,13 +57,27 @@ def test_one_step_windows_end_the_day_before(transform):
     np.testing.assert_allclose(encoder.next_levels(truth, raw[39:59, 0]), raw[40:, 0], rtol=1e-5)
 
 
-@pytest.mark.parametrize("transform", ["level", "diff", "logret"])
+@pytest.mark.parametrize("transform", ["level", "diff", "logret", "relative"])
 def test_generated_paths_decode_cumulatively(transform):
     raw = walk(60)
     encoder = Encoder.fit(raw, ("High",), window=5, transform=transform)
     truth = encoder.encode(raw)[-10:, 0]  # the true changes of the last 10 days
     levels = encoder.path_levels(truth[None], raw[-11, 0])
     np.testing.assert_allclose(levels[0], raw[-10:, 0], rtol=1e-5)
+
+
+def test_relative_measures_every_price_against_the_previous_target():
+    raw = np.column_stack([walk(30)[:, 0], walk(30, seed=1)[:, 0], np.full(30, 1e6)])
+    columns = ("High", "Close", "Volume")
+    relative = Encoder.fit(raw, columns, 5, "relative", log_columns=("Volume",))
+    logret = Encoder.fit(raw, columns, 5, "logret", log_columns=("Volume",))
+    changes = relative.changes(raw)
+    # r_t = log(Close_t / High_{t-1}): where the Close ended against yesterday's High
+    np.testing.assert_allclose(changes[:, 1], np.log(raw[1:, 1] / raw[:-1, 0]))
+    # the target's own column and the logged Volume are the same as under logret
+    np.testing.assert_allclose(changes[:, [0, 2]], logret.changes(raw)[:, [0, 2]])
+    with pytest.raises(RnnlabError, match="--transform relative: prices must be positive"):
+        relative.changes(-raw)
 
 
 def test_volume_is_logged_and_target_may_not_be():

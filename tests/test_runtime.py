@@ -132,7 +132,8 @@ def test_zero_noise_is_the_deterministic_path(tiny):
                                   model.generate_scaled(start, 12))
 
 
-@pytest.mark.parametrize("transform, features", [("diff", ()), ("logret", ("Low", "Volume"))])
+@pytest.mark.parametrize("transform, features", [
+    ("diff", ()), ("logret", ("Low", "Volume")), ("relative", ("Open", "Low", "Close"))])
 def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features):
     from rnnlab.training.data import load_split
     from rnnlab.training.export import export
@@ -158,7 +159,7 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
                                    run.result["predictions"]["generation"][:20], atol=1e-3)
 
 
-def test_large_batches_split_across_cores_give_the_same_answer(tiny, monkeypatch):
+def test_large_batches_split_into_chunks_across_cores_give_the_same_answer(tiny, monkeypatch):
     import rnnlab.runtime.model as runtime_model
 
     model = load(tiny["onnx"])
@@ -166,7 +167,7 @@ def test_large_batches_split_across_cores_give_the_same_answer(tiny, monkeypatch
     noise = np.random.default_rng(4).normal(0, 0.01, (7, 300))
     monkeypatch.setattr(runtime_model, "CORES", 4)
     split_y, split_state = model.run(x, steps=7, stateful=True, noise=noise)
-    monkeypatch.setattr(runtime_model, "PARALLEL_BATCH", 10**9)
+    monkeypatch.setattr(runtime_model, "ROWS_PER_CALL", 10**9)
     whole_y, whole_state = model.run(x, steps=7, stateful=True, noise=noise)
     np.testing.assert_array_equal(split_y, whole_y)
     np.testing.assert_array_equal(split_state, whole_state)

@@ -9,23 +9,30 @@ from pathlib import Path
 
 import pytest
 
+from rnnlab.runtime.errors import DataWarning, RnnlabError
 from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import sha256_of
+from rnnlab.runtime.prices import read_prices, sha256_of
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, shipped_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+PRESETS = {"lstm": "seed-lstm", "gru": "seed-gru", "ohlc-gru": "ohlc-gru"}
+
+
 @pytest.mark.parametrize("name", list(SHIPPED))
-def test_shipped_models_are_the_seed_presets(name):
+def test_shipped_models_are_their_presets(name):
     path = shipped_path(name)
     assert path.stat().st_size < 1_000_000
     card = load(path).card
-    assert (card.preset, card.seed, card.target) == (f"seed-{name}", 0, "High")
+    assert (card.preset, card.seed, card.target) == (PRESETS[name], 0, "High")
     assert (card.train_start, card.train_end) == ("2006-01-03", "2016-12-30")
     one_step = card.metrics["one_step"]
-    assert one_step["persistence"]["rmse"] == pytest.approx(1.539, abs=1e-3)
-    assert one_step["flat"]["rmse"] == pytest.approx(14.657, abs=1e-3)
+    # The High-only models see all 251 days of 2017; ohlc-gru drops 2017-07-31 (no Open/Low).
+    days, persistence, flat = (251, 1.539, 14.657) if name != "ohlc-gru" else (250, 1.542, 14.622)
+    assert card.metrics["days"] == days
+    assert one_step["persistence"]["rmse"] == pytest.approx(persistence, abs=1e-3)
+    assert one_step["flat"]["rmse"] == pytest.approx(flat, abs=1e-3)
     assert card.residual_sd > 0
     assert f"`{path.name}`" in (ROOT / "exported" / "MODEL_CARD.md").read_text()
 
@@ -33,6 +40,19 @@ def test_shipped_models_are_the_seed_presets(name):
 def test_shipped_models_were_trained_on_the_shared_file(ibm_csv):
     for name in SHIPPED:
         assert load(shipped_path(name)).card.data_sha256 == sha256_of(ibm_csv)
+
+
+def test_shipped_ohlc_gru_beats_persistence_on_2017(ibm_csv):
+    model = load("ohlc-gru")  # a shipped model by name
+    with pytest.warns(DataWarning, match="no Open/Low: 2017-07-31"):
+        prices = read_prices(ibm_csv, model.encoder.columns)
+    result = model.forecast(prices, start="2017-01-01")
+    scores = result.scores
+    assert scores["model"]["rmse"] < scores["persistence"]["rmse"]
+    assert scores["model"]["rmse"] == pytest.approx(
+        model.card.metrics["one_step"]["model"]["rmse"], abs=1e-4)
+    with pytest.raises(RnnlabError, match="cannot generate"):
+        model.generate(2)
 
 
 def test_default_model_generates_without_a_csv():

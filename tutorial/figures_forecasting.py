@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from rnnlab.runtime.model import Model, load
 from rnnlab.runtime.prices import Prices, read_prices
-from rnnlab.runtime.shipped import SHIPPED, shipped_path
+from rnnlab.runtime.shipped import shipped_path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SPLIT = np.datetime64("2017-01-01")
@@ -44,9 +44,8 @@ def prices(ticker: str, fast: bool) -> Prices:
 
 
 def shipped() -> dict[str, Model]:
-    """The shipped forecasters that exist, by cell name (the LSTM always, the GRU if built)."""
-    return {name: load(shipped_path(name)) for name in SHIPPED
-            if shipped_path(name).is_file()}
+    """The notebook's shipped forecasters, by cell name (those that generate)."""
+    return {name: load(shipped_path(name)) for name in ("lstm", "gru")}
 
 
 def _before(data: Prices, rows: int) -> Prices:

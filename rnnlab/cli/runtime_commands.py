@@ -13,8 +13,10 @@ from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.metrics import compare, format_table
 from rnnlab.runtime.model import MAX_STEPS, Model, load
 from rnnlab.runtime.prices import Prices, parse_date, read_prices
+from rnnlab.runtime.shipped import SHIPPED
 
-MODEL_HELP = "An rnnlab ONNX file (from `rnnlab export`)."
+MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
+              f"{', '.join(SHIPPED)}.")
 MISSING_HELP = "Rows with an empty value: drop them, or ffill (take the previous day's)."
 
 
@@ -43,15 +45,16 @@ def forecast(
 
         save_lines(plot, result.dates, {f"real {target}": result.actual,
                                         "one-step forecast": result.predicted},
-                   f"{model.name}: one-step forecasts", target)
-    summary = {"model": str(model), "csv": str(csv), "start": result.dates[0],
+                   f"{forecaster.path.name}: one-step forecasts", target)
+    summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
                "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
                "next": {"date": result.next_date, "forecast": result.next_value}}
     if json_:
         emit_json(summary)
         return
-    typer.echo(format_table(result.scores, f"{model.name} on {csv.name}: one-step {target}, "
-                            f"{summary['start']} to {summary['end']} ({summary['days']} days)"))
+    title = (f"{forecaster.path.name} on {csv.name}: one-step {target}, "
+             f"{summary['start']} to {summary['end']} ({summary['days']} days)")
+    typer.echo(format_table(result.scores, title))
     typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
 
 

@@ -61,7 +61,8 @@ def train(
     window: int = typer.Option(None, help="Window length (preset: 60)."),
     epochs: int = typer.Option(None, help="Epochs (preset's by default)."),
     batch: int = typer.Option(None, help="Batch size (preset's by default)."),
-    transform: str = typer.Option(None, help="level, diff or logret (preset's by default)."),
+    transform: str = typer.Option(None, help="level, diff, logret or relative (preset's "
+                                  "default)."),
     val_fraction: float = typer.Option(None, help="Hold out this last fraction for validation."),
     patience: int = typer.Option(None, help="Early-stopping patience in epochs (needs "
                                  "--val-fraction)."),

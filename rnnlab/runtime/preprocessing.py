@@ -7,7 +7,10 @@ The pipeline, per column, for raw prices ``p`` of shape ``(days, features)``:
 
 1. columns in ``log_columns`` (e.g. Volume) become ``log(1 + p)``;
 2. the ``transform``: ``level`` keeps values, ``diff`` takes ``p_t - p_{t-1}``,
-   ``logret`` takes ``log(p_t / p_{t-1})`` (a difference for log columns);
+   ``logret`` takes ``log(p_t / p_{t-1})`` (a difference for log columns), and
+   ``relative`` takes ``log(p_t / target_{t-1})``: every price column against the
+   target's previous day, so a day's Close and Low say where they closed relative
+   to the High (for the target column itself this is its log return);
 3. min-max scaling to [0, 1] with the training days' minimum and maximum.
 
 Column 0 is always the target: the model predicts its next scaled value.
@@ -21,7 +24,7 @@ import numpy as np
 
 from rnnlab.runtime.errors import RnnlabError
 
-TRANSFORMS = ("level", "diff", "logret")
+TRANSFORMS = ("level", "diff", "logret", "relative")
 
 
 def sliding_windows(series: np.ndarray, window: int) -> np.ndarray:
@@ -83,9 +86,13 @@ class Encoder:
         x = np.where(logged, np.log1p(np.maximum(raw, 0.0)), raw)
         if self.transform == "level":
             return x
+        if self.transform in ("logret", "relative") and np.any(raw[:, ~logged] <= 0):
+            raise RnnlabError(f"--transform {self.transform}: prices must be positive")
+        if self.transform == "relative":
+            # r_t = log(p_t / target_{t-1}); log columns difference themselves
+            relative = np.log(np.where(logged, 1.0, raw)[1:] / raw[:-1, :1])
+            return np.where(logged, np.diff(x, axis=0), relative)
         if self.transform == "logret":
-            if np.any(raw[:, ~logged] <= 0):
-                raise RnnlabError("--transform logret: prices must be positive")
             # r_t = log(p_t / p_{t-1}); log columns are already logs, so they just difference
             x = np.where(logged, x, np.log(np.where(logged, 1.0, raw)))
         # d_t = x_t - x_{t-1}

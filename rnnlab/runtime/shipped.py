@@ -6,7 +6,10 @@ from pathlib import Path
 
 from rnnlab.runtime.errors import RnnlabError
 
-SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx"}
+# The notebook's two architectures (they forecast and generate), and the one-step
+# forecaster of chapter 8 that reads the whole day (it forecasts only).
+SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx",
+           "ohlc-gru": "ibm-high-ohlc-gru.onnx"}
 DEFAULT = "gru"
 
 
@@ -24,3 +27,11 @@ def shipped_path(name: str = DEFAULT) -> Path:
     if name not in SHIPPED:
         raise RnnlabError(f"no shipped model '{name}'; choose from {', '.join(SHIPPED)}")
     return shipped_dir() / SHIPPED[name]
+
+
+def resolve(model: str | Path | None) -> Path:
+    """A model argument as a path: None is the default, a shipped name its file."""
+    if model is None:
+        return shipped_path()
+    path = Path(model)
+    return shipped_path(str(model)) if str(model) in SHIPPED and not path.is_file() else path

@@ -86,3 +86,21 @@ def markdown(rows: list[dict]) -> str:
                      f"{r['rmse_sd']:.3f} | {r['persistence']:.3f} | {r['flat']:.3f} | "
                      f"{r['ratio']:.3f} |")
     return "\n".join(lines)
+
+
+def overview(rows: list[dict]) -> str:
+    """One Markdown line per preset over all its folds (rows from :func:`summarize_folds`).
+
+    A fold *beats* persistence when its mean-over-seeds ratio is below 1, and is
+    *within 2%* when the ratio is at most 1.02.
+    """
+    lines = ["| preset | folds | beats persistence | within 2% | mean model / persistence "
+             "| worst fold |", "|---|---|---|---|---|---|"]
+    for name in dict.fromkeys(r["preset"] for r in rows):
+        group = [r for r in rows if r["preset"] == name]
+        ratios = np.array([r["ratio"] for r in group])
+        worst = group[int(ratios.argmax())]
+        lines.append(f"| {name} | {len(group)} | {(ratios < 1).sum()} | {(ratios <= 1.02).sum()} "
+                     f"| {ratios.mean():.3f} | {worst['ticker']} {worst['year']}: "
+                     f"{worst['ratio']:.3f} |")
+    return "\n".join(lines)

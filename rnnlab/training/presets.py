@@ -58,6 +58,11 @@ PRESETS: dict[str, Recipe] = {
     # small GRU, Adam and early stopping on the most recent 10% of training windows.
     "return-gru": Recipe(cells=("gru",), units=32, dropout=0.1, optimizer="adam", epochs=30,
                          transform="logret", val_fraction=0.1, patience=5),
+    # The same small GRU reading the whole day: Open, Low and Close beside the High, each
+    # as log(price / yesterday's High), so a Close far below the High is visible at once.
+    "ohlc-gru": Recipe(cells=("gru",), units=32, dropout=0.1, optimizer="adam", epochs=80,
+                       window=30, transform="relative", features=("Open", "Low", "Close"),
+                       val_fraction=0.1, patience=10),
 }
 
 
