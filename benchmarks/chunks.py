@@ -10,28 +10,15 @@ Runtime only: PyTorch is never imported, so no idle OpenMP threads share the cor
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from functools import partial
 
 import rnnlab.runtime.model as runtime_model
 from benchmarks.inputs import Workload
 from benchmarks.settings import CELLS, IBM_CSV
+from benchmarks.timing import median_ms
 from rnnlab.runtime.shipped import shipped_path
 
 CANDIDATES = (251, 128, 96, 64, 48, 32, 16)
-
-
-def median_ms(call, repeats: int) -> float:
-    """Median wall milliseconds of ``call()`` after two warm-up calls."""
-    call()
-    call()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -60,6 +60,18 @@ def calls_per_sample(fn: Callable[[], object], min_sample_s: float) -> int:
     return number
 
 
+def median_ms(call: Callable[[], object], repeats: int) -> float:
+    """Median wall milliseconds of ``call()`` over ``repeats`` calls, after two warm-ups."""
+    call()
+    call()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
 def settle() -> None:
     """Spin for ``SETTLE_S`` so the previous side's worker threads go idle."""
     end = time.perf_counter() + SETTLE_S

@@ -117,3 +117,13 @@ def test_chunk_table_has_a_row_per_candidate_and_marks_the_choice():
     assert [int(line.split()[1]) for line in lines[2:]] == list(CANDIDATES)
     assert sum("(rnnlab's choice)" in line for line in lines) == 1
     assert all(line.count(" ms") == 4 for line in lines[2:])
+
+
+def test_sampling_table_compares_batches_with_single_paths():
+    done = subprocess.run([sys.executable, "-m", "benchmarks.sampling", "--repeats", "1",
+                           "--samples", "4"], cwd=REPO, capture_output=True, text=True,
+                          check=True)
+    rows = [line.split(" | ") for line in done.stdout.splitlines() if line.startswith("| ")]
+    assert [r[0] for r in rows[1:]] == ["| one windowed path", "| one stateful path",
+                                        "| 4 stateful paths", "| 4 windowed paths"]
+    assert rows[1][2] == "1.00" and rows[2][3] == "1.00 |"  # each single path against itself
