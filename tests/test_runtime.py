@@ -162,10 +162,10 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
 def test_large_batches_split_into_chunks_across_cores_give_the_same_answer(tiny, monkeypatch):
     import rnnlab.runtime.model as runtime_model
 
+    monkeypatch.setattr(runtime_model, "CORES", 4)  # before load: a model sizes its pool then
     model = load(tiny["onnx"])
     x = np.random.default_rng(3).random((300, 10, 1), dtype=np.float32)
     noise = np.random.default_rng(4).normal(0, 0.01, (7, 300))
-    monkeypatch.setattr(runtime_model, "CORES", 4)
     split_y, split_state = model.run(x, steps=7, stateful=True, noise=noise)
     monkeypatch.setattr(runtime_model, "ROWS_PER_CALL", 10**9)
     whole_y, whole_state = model.run(x, steps=7, stateful=True, noise=noise)

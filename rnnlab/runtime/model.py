@@ -24,8 +24,8 @@ from rnnlab.runtime.shipped import SHIPPED, resolve
 
 MAX_STEPS = 10_000
 # onnxruntime's recurrent kernels are fastest per row on small batches (their gate
-# buffers stay in cache): one thread runs 251 LSTM windows in 26.5 ms as one call but in
-# 19.2 ms as four calls of 63 rows; on 2 cores, 6 chunks of 42 rows took 9.6 ms.
+# buffers stay in cache). `python -m benchmarks.chunks` (benchmarks/chunks.md) measured
+# 251 LSTM windows at 25.4 ms as one call and 9.9 ms as 48-row chunks on two threads.
 ROWS_PER_CALL = 48
 MAX_THREADS = 4
 CORES = os.cpu_count() or 1
@@ -87,7 +87,10 @@ class Model:
     def run(self, x: np.ndarray, steps: int = 1, stateful: bool = False,
             state: np.ndarray | None = None,
             noise: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """One ``session.run``: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``.
+        """Run the graph: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``.
+
+        Up to ``ROWS_PER_CALL`` rows take one ``session.run``; larger batches run in
+        chunks across the cores, with the same result.
 
         ``noise (steps, batch)`` is added to each scaled prediction before it is fed
         back; None means zeros (the deterministic path).
@@ -97,13 +100,12 @@ class Model:
         noise = _zeros(steps, batch) if noise is None else noise.astype(np.float32)
         state = self.zero_state(batch) if state is None else state
         flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
-        # enough chunks of at most ROWS_PER_CALL rows to give every thread the same number
-        chunks = -(-batch // (ROWS_PER_CALL * self.threads)) * self.threads
-        chunks = min(chunks, batch)
-        if chunks <= 1:
+        if batch <= ROWS_PER_CALL:
             return tuple(self.session.run(None, {"x": x, "state": state, "noise": noise, **flags}))
         # Rows of a batch are independent: run it in cache-sized chunks, side by side on
         # the cores (onnxruntime releases the GIL), then stitch the chunks back together.
+        # Chunks of at most ROWS_PER_CALL rows, the same number for every thread:
+        chunks = -(-batch // (ROWS_PER_CALL * self.threads)) * self.threads
         feeds = [{"x": xs, "state": ss, "noise": ns, **flags} for xs, ss, ns in zip(
             np.array_split(x, chunks), np.array_split(state, chunks, axis=1),
             np.array_split(noise, chunks, axis=1))]
