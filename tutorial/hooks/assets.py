@@ -1,0 +1,46 @@
+"""mkdocs hook: copy the browser assets the site needs from ``node_modules`` into it.
+
+The JavaScript dependencies are pinned in ``package.json`` / ``package-lock.json`` and
+installed with ``npm ci``; they are never committed. After the build this hook copies
+only the files the pages use (``ASSETS``: source under node_modules -> path in the site).
+Without ``npm ci`` the build still passes: it logs one line saying how to get them, and
+the pages that need them say so themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+
+# source (relative to node_modules) -> destination (relative to the built site).
+# A folder is copied whole.
+ASSETS: dict[str, str] = {}
+
+log = logging.getLogger("mkdocs.hooks.assets")
+
+
+def missing_assets() -> list[str]:
+    """The sources in ``ASSETS`` that ``npm ci`` has not installed."""
+    return [source for source in ASSETS if not (NODE_MODULES / source).exists()]
+
+
+def on_post_build(config, **kwargs) -> None:
+    site = Path(config["site_dir"])
+    missing = missing_assets()
+    if missing:
+        # info, not warning: `mkdocs build --strict` must pass without the JS assets.
+        log.info("browser assets missing (%s): run `npm ci`, then build again",
+                 ", ".join(missing))
+    for source, destination in ASSETS.items():
+        if source in missing:
+            continue
+        origin, target = NODE_MODULES / source, site / destination
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if origin.is_dir():
+            shutil.copytree(origin, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(origin, target)
