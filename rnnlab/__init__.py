@@ -1,25 +1,82 @@
 """rnnlab: learn recurrent networks, then ship fast torch-free ONNX forecasters.
 
-The package has two sides:
+The public API is what this package exports (``rnnlab.__all__``):
 
-- ``rnnlab.runtime`` needs only numpy and onnxruntime: load an exported model,
-  forecast, generate.
-- ``rnnlab.training`` needs PyTorch: data, models, training, evaluation, export.
+- runtime, needing only numpy and onnxruntime: :func:`read_prices`, :func:`load`
+  (-> :class:`Model`: ``forecast`` -> :class:`Forecast`, ``generate`` -> :class:`Generated`),
+  :class:`Prices`, :class:`RnnlabError`;
+- training, needing PyTorch (``pip install 'rnnlab[train]'``): :func:`train` ->
+  :class:`Trained`, :func:`ensemble`, :func:`backtest` -> :class:`Backtest`,
+  :class:`Evaluation`, :data:`PRESETS`.
 
-``rnnlab.load(path)`` is the runtime's front door.
+Every name is imported on first use, so ``import rnnlab`` imports neither PyTorch nor
+onnxruntime; using a training name without PyTorch raises a one-line
+:class:`RnnlabError` that says what to install.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
+# Public name -> the module that defines it.
+_RUNTIME = {
+    "RnnlabError": "rnnlab.runtime.errors",
+    "Prices": "rnnlab.runtime.prices",
+    "read_prices": "rnnlab.runtime.sources",
+    "load": "rnnlab.runtime.model",
+    "Model": "rnnlab.runtime.model",
+    "Forecast": "rnnlab.runtime.results",
+    "Generated": "rnnlab.runtime.results",
+}
+_TRAINING = {
+    "train": "rnnlab.training.api",
+    "ensemble": "rnnlab.training.api",
+    "backtest": "rnnlab.training.api",
+    "Trained": "rnnlab.training.trained",
+    "Evaluation": "rnnlab.training.results",
+    "Backtest": "rnnlab.training.results",
+    "PRESETS": "rnnlab.training.presets",
+}
 
-def load(path=None):
-    """Load an exported ONNX forecaster (the shipped LSTM when ``path`` is None).
+if TYPE_CHECKING:  # what the lazy names are, for type checkers and the API reference
+    from rnnlab.runtime.errors import RnnlabError
+    from rnnlab.runtime.model import Model, load
+    from rnnlab.runtime.prices import Prices
+    from rnnlab.runtime.results import Forecast, Generated
+    from rnnlab.runtime.sources import read_prices
+    from rnnlab.training.api import backtest, ensemble, train
+    from rnnlab.training.presets import PRESETS
+    from rnnlab.training.results import Backtest, Evaluation
+    from rnnlab.training.trained import Trained
 
-    See :func:`rnnlab.runtime.model.load`.
-    """
-    from rnnlab.runtime.model import load as load_model
 
-    return load_model(path)
+def __getattr__(name: str):
+    """Import a public name on first use (module ``__getattr__``, PEP 562)."""
+    module = _RUNTIME.get(name) or _TRAINING.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rnnlab' has no attribute '{name}'")
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as error:
+        from rnnlab.runtime.extras import install_hint, missing_package
+
+        package = missing_package(error)
+        if package is None:
+            raise
+        raise install_hint(package, f"rnnlab.{name}") from None
+    globals()[name] = value
+    return value
 
 
-__all__ = ["__version__", "load"]
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_RUNTIME, *_TRAINING])
+
+
+__all__ = [
+    "__version__",
+    "RnnlabError", "Prices", "read_prices", "load", "Model", "Forecast", "Generated",
+    "train", "ensemble", "backtest", "Trained", "Evaluation", "Backtest", "PRESETS",
+]

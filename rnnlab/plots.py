@@ -6,16 +6,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.extras import require
 from rnnlab.runtime.files import atomic_path
 
 
 def _pyplot():
-    try:
-        import matplotlib
-    except ImportError:
-        raise RnnlabError("--plot needs matplotlib: pip install 'rnnlab[plot]'") from None
-    matplotlib.use("Agg")
+    require("matplotlib", "--plot").use("Agg")
     import matplotlib.pyplot as plt
 
     return plt

@@ -13,8 +13,7 @@ import typer
 from rnnlab.cli import runtime_commands, training_commands  # noqa: F401 - they register commands
 from rnnlab.cli.app import app
 from rnnlab.runtime.errors import RnnlabError
-
-TRAINING_PACKAGES = {"torch", "onnx", "tqdm"}
+from rnnlab.runtime.extras import install_hint, missing_package
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -29,10 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     except RnnlabError as error:
         fail(" ".join(str(error).split()))
     except ModuleNotFoundError as error:
-        if (error.name or "").split(".")[0] not in TRAINING_PACKAGES:
+        package = missing_package(error)
+        if package is None:
             raise
-        fail(f"this command needs {error.name}, part of the training side: "
-             "pip install 'rnnlab[train]'")
+        fail(str(install_hint(package, "this command")))
 
 
 def fail(message: str) -> None:

@@ -1,11 +1,10 @@
-"""Shared output helpers: JSON to stdout, CSV files written atomically."""
+"""Shared output helpers: JSON to stdout, CSV tables written atomically."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +18,14 @@ def emit_json(payload: dict) -> None:
     typer.echo(json.dumps(payload, indent=2, default=_plain).replace("NaN", "null"))
 
 
-def write_csv(path: Path, header: list[str], rows: Iterable[Iterable]) -> None:
-    """Write a CSV file atomically; floats with 4 decimals, None as an empty cell."""
+def write_table(path: Path, dates: np.ndarray, columns: dict[str, np.ndarray]) -> None:
+    """Write ``Date`` plus named columns (each ``(rows,)``) as a CSV file, atomically;
+    numbers with 4 decimals, NaN as an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else f"{v:.4f}" if isinstance(v, float) else v
-                         for v in row])
+    writer.writerow(["Date", *columns])
+    for date, *row in zip(dates.astype(str), *columns.values()):
+        writer.writerow([date, *("" if np.isnan(v) else f"{v:.4f}" for v in row)])
     write_text(path, buffer.getvalue())
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
 
 from rnnlab.cli.app import app
-from rnnlab.cli.output import emit_json, write_csv
-from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.metrics import compare, format_table
-from rnnlab.runtime.model import MAX_STEPS, Model, load
-from rnnlab.runtime.prices import Prices, parse_date, read_prices
+from rnnlab.cli.output import emit_json, write_table
+from rnnlab.runtime.metrics import format_table
+from rnnlab.runtime.model import MAX_STEPS, load
 from rnnlab.runtime.shipped import SHIPPED
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
@@ -33,13 +30,10 @@ def forecast(
 ) -> None:
     """One-step-ahead forecasts from true history, beside persistence and flat."""
     forecaster = load(model)
-    result = forecaster.forecast(read_prices(csv, forecaster.encoder.columns, missing),
-                                 start, end)
+    result = forecaster.forecast(csv, start, end, missing)
     target = forecaster.card.target
     if out:
-        rows = zip(result.dates.astype(str), result.actual, result.predicted, result.previous)
-        write_csv(out, ["Date", "actual", "forecast", "persistence"],
-                  [*rows, (str(result.next_date), None, result.next_value, None)])
+        write_table(out, *result.table())
     if plot:
         from rnnlab.plots import save_lines
 
@@ -70,7 +64,8 @@ def generate(
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
                              "about 40x cheaper."),
-    out: Path = typer.Option(None, help="Write Date,generated to this CSV."),
+    out: Path = typer.Option(None, help="Write Date,generated (with --samples: Date,median,"
+                             "p05,p95), and actual where --csv has the days, to this CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
     plot: Path = typer.Option(None, help="Draw the generated path to this PNG (with "
                               "--samples: a fan chart)."),
@@ -81,69 +76,40 @@ def generate(
 ) -> None:
     """Generate the next STEPS days autoregressively, feeding each prediction back in."""
     forecaster = load(model)
-    history, (truth_dates, truth) = _history(forecaster, csv, start, missing)
-    mode = mode or ("stateful" if samples else "windowed")
-    result = forecaster.generate(steps, history, mode, samples, seed)
-    # Step k is the k-th trading day after the history: where the file has those days,
-    # label the steps with their real dates, after them with weekdays.
-    known = truth_dates[:steps]
-    after = known[-1] if len(known) else result.start_date
-    dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
-                                          roll="forward")]
-    low, path, high = np.quantile(result.values, [0.05, 0.5, 0.95], axis=0)
-    truth = truth[:steps]
-    scored = len(truth)
-    scores = None
-    if scored:
-        previous = np.r_[result.start_value, truth[:-1]]
-        name = "median path" if samples else "generated"
-        scores = compare(truth, {name: path[:scored]}, previous, result.start_value)
+    result = forecaster.generate(steps, csv, mode, samples, seed, start, missing)
+    name, target = Path(forecaster.path).name, forecaster.card.target
     if out:
-        header, columns = ["Date", "generated"], [path]
-        if samples:
-            header, columns = ["Date", "median", "p05", "p95"], [path, low, high]
-        write_csv(out, header, zip(dates.astype(str), *columns))
+        write_table(out, *result.table())
     if plot:
         from rnnlab.plots import save_lines
 
-        name = f"median of {samples} sampled paths" if samples else f"generated ({mode})"
-        lines = {name: path}
-        if scored:
-            lines = {f"real {forecaster.card.target}": np.r_[truth, [np.nan] * (steps - scored)],
-                     **lines}
-        save_lines(plot, dates, lines, f"{Path(forecaster.path).name}: {steps} generated "
-                   f"days from {result.start_date}", forecaster.card.target,
-                   band=(low, high) if samples else None)
-    summary = {"model": str(forecaster.path), "mode": mode, "start_date": result.start_date,
-               "start_value": result.start_value, "steps": steps, "samples": samples,
-               "scores": scores, "dates": dates, "generated": path}
-    if samples:
-        summary |= {"p05": low, "p95": high}
+        lines = {f"median of {samples} sampled paths" if samples
+                 else f"generated ({result.mode})": result.median}
+        if len(result.actual):
+            lines = {f"real {target}": result.table()[1]["actual"], **lines}
+        save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
+                   f"{result.start_date}", target, band=result.band if samples else None)
     if json_:
+        summary = {"model": str(forecaster.path), "mode": result.mode,
+                   "start_date": result.start_date, "start_value": result.start_value,
+                   "steps": steps, "samples": samples, "scores": result.scores,
+                   "dates": result.dates, "generated": result.median}
+        if samples:
+            summary |= dict(zip(("p05", "p95"), result.band))
         emit_json(summary)
         return
-    typer.echo(f"{Path(forecaster.path).name}: {steps} trading days after {result.start_date} "
-               f"({forecaster.card.target} {result.start_value:.2f}), {mode} generation")
+    typer.echo(f"{name}: {steps} trading days after {result.start_date} ({target} "
+               f"{result.start_value:.2f}), {result.mode} generation"
+               + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
+    low, high = result.band
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
     for k in shown:
-        typer.echo(f"  {dates[k]}  {path[k]:9.2f}" + ("  ..." if k == 4 and steps > 10
-                                                                   else ""))
-    if scores:
-        typer.echo(format_table(scores, f"scored against {scored} real days of {csv.name}:"))
-
-
-def _history(forecaster: Model, csv: Path | None, start: str | None,
-             missing: str) -> tuple[Prices | None, tuple[np.ndarray, np.ndarray]]:
-    """The history to start from (None: the model's own) and the real days after it
-    (their dates and target values)."""
-    if csv is None:
-        if start is not None:
-            raise RnnlabError("--start: needs --csv, the file to take history and actuals from")
-        return None, (np.empty(0, "datetime64[D]"), np.empty(0))
-    prices = read_prices(csv, forecaster.encoder.columns, missing)
-    cut = len(prices.dates) if start is None else prices.before(parse_date(start, "--start"))
-    history = Prices(prices.dates[:cut], prices.values[:cut], prices.columns, prices.path)
-    return history, (prices.dates[cut:], prices.values[cut:, 0])
+        band = f"  ({low[k]:.2f} to {high[k]:.2f})" if samples else ""
+        typer.echo(f"  {result.dates[k]}  {result.median[k]:9.2f}{band}"
+                   + ("  ..." if k == 4 and steps > 10 else ""))
+    if result.scores:
+        typer.echo(format_table(result.scores, f"scored against {len(result.actual)} real days "
+                                f"of {csv.name}:"))
 
 
 @app.command()

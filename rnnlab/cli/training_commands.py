@@ -1,4 +1,7 @@
-"""Training commands. PyTorch is imported inside each command, never at CLI start-up."""
+"""Training commands: argument parsing and printing around the training verbs of the API.
+
+PyTorch is imported inside each command, never at CLI start-up.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ import typer
 
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json
-from rnnlab.runtime.errors import RnnlabError, warn
-from rnnlab.runtime.metrics import format_table
+from rnnlab.runtime.errors import RnnlabError
 
 CHECKPOINT_HELP = "A checkpoint written by `rnnlab train`."
 
@@ -30,24 +32,14 @@ def _seeds(text: str) -> list[int]:
     return seeds
 
 
-def _print_result(result: dict, title: str) -> None:
-    for view in ("one_step", "generation"):
-        if view in result:
-            typer.echo(format_table(result[view], f"{title} {view.replace('_', '-')}, "
-                                    f"{result['test_start']} to {result['test_end']} "
-                                    f"({result['days']} days):"))
-
-
-def _plot_result(path: Path, result: dict, title: str, target: str) -> None:
-    import numpy as np
-
+def _plot(path: Path, evaluation, title: str, target: str) -> None:
+    """Real vs predicted test days of an :class:`Evaluation`, to a PNG."""
     from rnnlab.plots import save_lines
 
-    p = result["predictions"]
-    lines = {f"real {target}": np.array(p["actual"]), "one-step forecast": np.array(p["one_step"])}
-    if "generation" in p:
-        lines["generated from the last training window"] = np.array(p["generation"])
-    save_lines(path, np.array(p["dates"], dtype="datetime64[D]"), lines, title, target)
+    lines = {f"real {target}": evaluation.actual, "one-step forecast": evaluation.one_step}
+    if evaluation.generation is not None:
+        lines["generated from the last training window"] = evaluation.generation
+    save_lines(path, evaluation.dates, lines, title, target)
 
 
 @app.command()
@@ -77,46 +69,43 @@ def train(
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ) -> None:
     """Train forecasters on the days before --split and score them on the days from it."""
-    import torch
-
-    from rnnlab.training import checkpoint
-    from rnnlab.training.data import load_split
+    from rnnlab.training.api import train as train_model
     from rnnlab.training.evaluate import summarize
-    from rnnlab.training.presets import preset as find_preset
-    from rnnlab.training.run import train as train_one
+    from rnnlab.training.results import format_metrics
 
-    torch.set_num_threads(max(1, threads))
     seed_list = _seeds(seeds)
-    recipe = find_preset(preset).with_overrides(
-        window=window, epochs=epochs, batch=batch, transform=transform,
-        val_fraction=val_fraction, patience=patience, features=_names(features) or None)
-    data = load_split(str(csv), column, recipe.features, split, missing)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    overrides = {"window": window, "epochs": epochs, "batch": batch, "transform": transform,
+                 "val_fraction": val_fraction, "patience": patience,
+                 "features": _names(features) or None}
     runs, results = [], []
     for seed in seed_list:
         began = time.perf_counter()
-        trained = train_one(data, recipe, preset, seed, device, progress)
+        trained = train_model(csv, preset, split, seed, target=column, missing=missing,
+                              device=device, progress=progress, threads=max(1, threads),
+                              **overrides)
         seconds = time.perf_counter() - began
         path = out if len(seed_list) == 1 else out.with_name(f"{out.stem}-seed{seed}{out.suffix}")
-        checkpoint.save(path, trained.model, trained.card, recipe.to_dict())
+        trained.save(path)
+        evaluation = trained.evaluate()
         results.append(trained.result)
+        epochs_run, final_loss = len(trained.history), trained.history[-1]["loss"]
         runs.append({"seed": seed, "checkpoint": str(path), "seconds": seconds,
-                     "epochs": len(trained.history), "final_loss": trained.history[-1]["loss"],
-                     **{k: v for k, v in trained.result.items() if k != "predictions"}})
+                     "epochs": epochs_run, "final_loss": final_loss, **evaluation.metrics})
         if plot and len(runs) == 1:
-            _plot_result(plot, trained.result, f"{preset} seed {seed} on {csv.name}", column)
+            _plot(plot, evaluation, f"{preset} seed {seed} on {csv.name}", column)
         if not json_:
-            typer.echo(f"seed {seed}: {len(trained.history)} epochs in {seconds:.1f} s "
-                       f"({seconds / max(1, len(trained.history)):.2f} s/epoch), final loss "
-                       f"{trained.history[-1]['loss']:.6f} -> {path}")
-            _print_result(trained.result, f"  {preset} seed {seed}")
+            typer.echo(f"seed {seed}: {epochs_run} epochs in {seconds:.1f} s "
+                       f"({seconds / max(1, epochs_run):.2f} s/epoch), final loss "
+                       f"{final_loss:.6f} -> {path}")
+            typer.echo(evaluation.format(f"  {preset} seed {seed}"))
     summary = summarize(results)
     if json_:
-        emit_json({"preset": preset, "recipe": recipe.to_dict(), "csv": str(csv),
+        emit_json({"preset": preset, "recipe": trained.recipe, "csv": str(csv),
                    "runs": runs, "summary": summary})
     elif len(seed_list) > 1:
-        _print_result({**runs[0], **summary},
-                      f"{preset}, mean ± sd over seeds {','.join(map(str, seed_list))},")
+        seeds_text = ",".join(map(str, seed_list))
+        typer.echo(format_metrics({**runs[0], **summary},
+                                  f"{preset}, mean ± sd over seeds {seeds_text},"))
 
 
 @app.command()
@@ -128,21 +117,16 @@ def evaluate(
     plot: Path = typer.Option(None, help="Draw real vs predicted to this PNG."),
 ) -> None:
     """Score a checkpoint on its test days (from its split date), beside the baselines."""
-    from rnnlab.training import checkpoint
-    from rnnlab.training.data import load_split
-    from rnnlab.training.evaluate import evaluate as evaluate_model
+    from rnnlab.training.trained import Trained
 
-    model, card, _ = checkpoint.load(checkpoint_path)
-    data = load_split(str(csv), card.target, card.encoder.columns[1:], card.split, missing)
-    if data.sha256 != card.data_sha256:
-        warn(f"{csv}: differs from the file the model was trained on ({card.data_file})")
-    result = evaluate_model(model, card, data)
+    trained = Trained.load(checkpoint_path)
+    evaluation = trained.evaluate(csv, missing)
     if plot:
-        _plot_result(plot, result, f"{checkpoint_path.name} on {csv.name}", card.target)
+        _plot(plot, evaluation, f"{checkpoint_path.name} on {csv.name}", trained.card.target)
     if json_:
-        emit_json({k: v for k, v in result.items() if k != "predictions"})
+        emit_json(evaluation.metrics)
     else:
-        _print_result(result, checkpoint_path.name)
+        typer.echo(evaluation.format(checkpoint_path.name))
 
 
 @app.command()
@@ -151,11 +135,11 @@ def export(
     output: Path = typer.Option(..., "-o", "--output", help="The .onnx file to write."),
 ) -> None:
     """Write a checkpoint as one self-describing ONNX file for the runtime."""
-    from rnnlab.training import checkpoint
-    from rnnlab.training.export import export as export_model
+    from rnnlab.training.trained import Trained
 
-    model, card, _ = checkpoint.load(checkpoint_path)
-    size = export_model(model, card, output)
+    trained = Trained.load(checkpoint_path)
+    card = trained.card
+    size = trained.export(output).stat().st_size
     typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
                f"window {card.encoder.window}, target {card.target}")
 
@@ -174,23 +158,21 @@ def backtest(
 ) -> None:
     """Walk-forward backtest: each year tested by a model trained on all days before it."""
     from rnnlab.runtime.files import write_text
-    from rnnlab.training.backtest import backtest as run_backtest
-    from rnnlab.training.backtest import markdown, summarize_folds
+    from rnnlab.training.api import backtest as run_backtest
 
     try:
         year_list = [int(y) for y in _names(years)]
     except ValueError:
         raise RnnlabError(f"--years '{years}': use years separated by commas") from None
-    overrides = {"epochs": epochs} if epochs else {}
-    folds = run_backtest([str(c) for c in csv], preset, year_list, _seeds(seeds), column,
-                         overrides, workers,
-                         lambda done, total: typer.echo(f"fold {done}/{total}", err=True))
-    rows = summarize_folds(folds)
-    table = markdown(rows)
+    result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column, workers=workers,
+                          progress=lambda done, total: typer.echo(f"fold {done}/{total}",
+                                                                  err=True),
+                          epochs=epochs)
+    table = result.markdown()
     if out:
         write_text(out, table + "\n")
     if json_:
-        emit_json({"folds": folds, "summary": rows})
+        emit_json({"folds": result.folds, "summary": result.summary})
     else:
         typer.echo(table)
 
@@ -205,17 +187,13 @@ def ensemble(
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
     """Average trained models (e.g. seed-lstm and seed-gru) into one exportable model."""
-    from rnnlab.training import checkpoint
-    from rnnlab.training.data import load_split
-    from rnnlab.training.ensemble import combine
-    from rnnlab.training.run import finish
+    from rnnlab.training.api import ensemble as average
 
-    model, card = combine([checkpoint.load(path)[:2] for path in checkpoints])
-    data = load_split(str(csv), card.target, card.encoder.columns[1:], card.split, missing)
-    trained = finish(model, card, data, [])
-    checkpoint.save(out, trained.model, trained.card, {"members": [str(p) for p in checkpoints]})
+    trained = average(checkpoints, csv, missing)
+    trained.save(out)
+    evaluation = trained.evaluate()
     if json_:
-        emit_json({k: v for k, v in trained.result.items() if k != "predictions"})
+        emit_json(evaluation.metrics)
     else:
         typer.echo(f"wrote {out}: {trained.card.preset}")
-        _print_result(trained.result, f"  {out.name}")
+        typer.echo(evaluation.format(f"  {out.name}"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +18,10 @@ import onnxruntime as ort
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.metrics import compare
-from rnnlab.runtime.prices import Prices, parse_date
+from rnnlab.runtime.prices import parse_date
+from rnnlab.runtime.results import Forecast, Generated
 from rnnlab.runtime.shipped import SHIPPED, resolve
+from rnnlab.runtime.sources import PriceSource, read_prices
 
 MAX_STEPS = 10_000
 # onnxruntime's recurrent kernels are fastest per row on small batches (their gate
@@ -39,34 +40,6 @@ def _zeros(*shape: int) -> np.ndarray:
     return zeros
 MAX_SAMPLES = 10_000
 MODES = ("windowed", "stateful")
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """One-step forecasts for ``dates`` from true history, plus the next unseen day.
-
-    ``actual``, ``predicted``, ``previous`` (persistence) are ``(days,)`` prices;
-    ``scores`` holds RMSE/MAE/MAPE for the model, persistence and flat.
-    """
-
-    dates: np.ndarray
-    actual: np.ndarray
-    predicted: np.ndarray
-    previous: np.ndarray
-    scores: dict
-    next_date: np.datetime64
-    next_value: float
-
-
-@dataclass(frozen=True)
-class Generated:
-    """Generated prices: ``values`` ``(paths, steps)`` on weekdays ``dates`` ``(steps,)``."""
-
-    dates: np.ndarray
-    values: np.ndarray
-    start_date: np.datetime64
-    start_value: float
-    mode: str
 
 
 class Model:
@@ -145,15 +118,25 @@ class Model:
 
     # -- in prices ------------------------------------------------------------------------
 
-    def forecast(self, prices: Prices, start: str | None = None,
-                 end: str | None = None) -> Forecast:
+    def forecast(self, prices: PriceSource, start: str | None = None, end: str | None = None,
+                 missing: str = "drop") -> Forecast:
         """One-step forecasts for the days from ``start`` to ``end`` (inclusive).
 
-        By default the range is the days after the model's training period, or the
-        whole file when the file ends before that; history before ``start`` feeds
-        the first window. The last value forecasts the weekday after ``end``.
+        Each day is forecast from the true days before it. By default the range is the
+        days after the model's training period, or the whole file when the file ends
+        before that; history before ``start`` feeds the first window. The last value
+        forecasts the weekday after ``end``.
+
+        Args:
+            prices: anything :func:`rnnlab.read_prices` reads (a CSV path, a DataFrame,
+                Prices) with the model's columns (``model.encoder.columns``).
+            start, end: ``YYYY-MM-DD``, or None for the defaults above.
+            missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+
+        Returns:
+            :class:`Forecast` with ``(days,)`` prices and scores beside the baselines.
         """
-        self.check_columns(prices)
+        prices = read_prices(prices, self.encoder.columns, missing)
         dates = prices.dates
         stop = len(dates) if end is None else prices.before(parse_date(end, "--end") + 1)
         if start is None:
@@ -176,47 +159,91 @@ class Model:
             next_value=float(predicted[-1]),
         )
 
-    def generate(self, steps: int, prices: Prices | None = None, mode: str = "windowed",
-                 samples: int = 0, seed: int = 0) -> Generated:
-        """Generate ``steps`` weekdays after the history's end.
+    def generate(self, steps: int, history: PriceSource | None = None, mode: str | None = None,
+                 samples: int = 0, seed: int = 0, start: str | None = None,
+                 missing: str = "drop") -> Generated:
+        """Generate ``steps`` trading days after the history, feeding each prediction back.
 
-        The history is ``prices`` (its last days), else the window stored in the model.
-        ``samples=0`` gives the one deterministic path; ``samples=N`` gives N sampled
-        paths, each prediction perturbed by Gaussian noise with the standard deviation
-        of the model's one-step errors on its training days (in scaled units), all in
-        one batched ``session.run``.
+        Args:
+            steps: trading days to generate, 1 to ``MAX_STEPS``.
+            history: prices to start from (anything :func:`rnnlab.read_prices` reads);
+                None: the last training days stored in the model.
+            mode: ``"windowed"`` (re-run the window, as trained) or ``"stateful"`` (one
+                cell update per step); None: windowed for one path, stateful for samples.
+            samples: 0 for the one deterministic path; N for N paths, each prediction
+                perturbed by Gaussian noise with the standard deviation of the model's
+                one-step errors on its training days (in scaled units), in one batched
+                ``session.run``.
+            seed: the noise's random seed.
+            start: ``YYYY-MM-DD``: start from the days of ``history`` before it, and score
+                the paths against the real days from it.
+            missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+
+        Returns:
+            :class:`Generated`: ``values (max(1, samples), steps)`` prices.
         """
+        mode = mode or ("stateful" if samples else "windowed")
         self.check_generation(steps, mode)
         if not 0 <= samples <= MAX_SAMPLES:
             raise RnnlabError(f"--samples {samples}: must be between 0 and {MAX_SAMPLES}")
+        raw, end, (known, actual) = self.history(history, start, missing)
         paths = max(1, samples)
-        if prices is None:
-            raw = np.array(self.card.history, dtype=np.float64)
-            end = np.datetime64(self.card.history_end)
-        else:
-            self.check_columns(prices)
-            raw, end = prices.values, prices.dates[-1]
-        start = np.repeat(self.encoder.last_window(raw), paths, axis=0)
+        window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
         if samples:
             noise = np.random.default_rng(seed).normal(0.0, self.card.residual_sd, (steps, paths))
-        values = self.encoder.path_levels(self.generate_scaled(start, steps, mode, noise),
+        values = self.encoder.path_levels(self.generate_scaled(window, steps, mode, noise),
                                           raw[-1, 0])
-        return Generated(dates=np.busday_offset(end, np.arange(1, steps + 1), roll="forward"),
-                         values=values, start_date=end, start_value=float(raw[-1, 0]), mode=mode)
+        # Step k is the k-th trading day after the history: where the prices have those
+        # days, label the steps with their real dates, after them with weekdays.
+        known, actual = known[:steps], actual[:steps]
+        after = known[-1] if len(known) else end
+        dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
+                                              roll="forward")]
+        scores = None
+        if len(actual):
+            name = "median path" if samples else "generated"
+            previous = np.r_[raw[-1, 0], actual[:-1]]
+            scores = compare(actual, {name: np.median(values, axis=0)[:len(actual)]},
+                             previous, raw[-1, 0])
+        return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
+                         mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
-    def check_columns(self, prices: Prices) -> None:
-        if prices.columns != self.encoder.columns:
-            raise RnnlabError(f"{prices.path}: read columns {prices.columns}, the model needs "
-                              f"{self.encoder.columns}")
+    def history(self, source: PriceSource | None, start: str | None, missing: str
+                ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, np.ndarray]]:
+        """Raw history ``(days, features)`` to generate from, its last date, and the real
+        days after it: dates ``(k,)`` and target prices ``(k,)``."""
+        if source is None:
+            if start is not None:
+                raise RnnlabError("--start: needs --csv (history= in Python), the prices to "
+                                  "take history and actuals from")
+            return (np.array(self.card.history, dtype=np.float64),
+                    np.datetime64(self.card.history_end),
+                    (np.empty(0, "datetime64[D]"), np.empty(0)))
+        prices = read_prices(source, self.encoder.columns, missing)
+        cut = len(prices.dates) if start is None else prices.before(parse_date(start, "--start"))
+        raw = self.encoder.require(prices.values[:cut], self.encoder.history_days,
+                                   "a generation start")
+        return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
 
 
 def load(path: str | Path | None = None, threads: int = 1) -> Model:
-    """Load and validate an rnnlab ONNX file: a path, a shipped model's name (``"lstm"``,
-    ``"gru"``, ``"ohlc-gru"``), or None for the shipped default.
+    """Load and check an exported forecaster for the runtime (numpy + onnxruntime).
 
-    ``threads`` is onnxruntime's intra-op thread count; 1 is fastest for small batches.
-    Large batches are cut into chunks and spread across cores by :meth:`Model.run` instead.
+    Args:
+        path: an rnnlab ONNX file (from ``Trained.export`` or ``rnnlab export``), a
+            shipped model's name (``"gru"``, ``"lstm"``, ``"ohlc-gru"``), or None for
+            the shipped default, the GRU (``"gru"``: the notebook's 4 x GRU(50) on IBM's
+            daily High, 2006 to 2016).
+        threads: onnxruntime's intra-op threads per call; 1 is fastest for these small
+            models. Batches larger than ``ROWS_PER_CALL`` rows are cut into chunks and
+            spread across up to ``MAX_THREADS`` cores by :meth:`Model.run` instead.
+
+    Returns:
+        :class:`Model`: ``.forecast()``, ``.generate()``, ``.card``.
+
+    Raises:
+        RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.
     """
     path = resolve(path)
     if not path.is_file():

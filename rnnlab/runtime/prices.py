@@ -111,7 +111,8 @@ def read_prices(
     dates = np.array(dates, dtype="datetime64[D]")
     table = np.array(values, dtype=np.float64)
     lines = np.array(lines)
-    return Prices(*_ordered(dates, table, lines, path, columns, missing), tuple(columns), str(path))
+    return Prices(*ordered_rows(dates, table, lines, path, columns, missing), tuple(columns),
+                  str(path))
 
 
 def _number(cell: str, path: Path, line: int, column: str) -> float:
@@ -133,7 +134,7 @@ def _number(cell: str, path: Path, line: int, column: str) -> float:
     return value
 
 
-def _ordered(dates, table, lines, path, columns, missing):
+def ordered_rows(dates, table, lines, path, columns, missing):
     """Sort by date, reject duplicates, then drop or fill empty cells."""
     if np.any(np.diff(dates) < np.timedelta64(0, "D")):
         warn(f"{path}: dates were not in ascending order; sorted them")

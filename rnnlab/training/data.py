@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.prices import Prices, parse_date, read_prices, sha256_of
+from rnnlab.runtime.prices import Prices, parse_date, sha256_of
+from rnnlab.runtime.sources import PriceSource, read_prices
 
 
 @dataclass(frozen=True)
@@ -37,21 +40,37 @@ def input_columns(target: str, features: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def load_split(
-    csv: str, target: str, features: tuple[str, ...], split: str, missing: str = "drop",
-    until: str | None = None,
+    source: PriceSource, target: str, features: tuple[str, ...], split: str,
+    missing: str = "drop", until: str | None = None,
 ) -> Split:
-    """Read ``csv`` and split it at the date ``split`` (test days are on or after it).
+    """Read ``target`` and ``features`` from ``source`` (a CSV path, a DataFrame or Prices)
+    and split them at the date ``split`` (test days are on or after it).
 
     With ``until``, days from that date on are left out (a backtest fold's end).
     """
-    prices = read_prices(csv, input_columns(target, features), missing)
+    return split_prices(read_prices(source, input_columns(target, features), missing), split,
+                        until)
+
+
+def split_prices(prices: Prices, split: str, until: str | None = None) -> Split:
+    """``prices`` split at the date ``split``; see :func:`load_split`."""
     if until is not None:
         keep = prices.before(parse_date(until, "--until"))
         prices = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
     first = prices.before(parse_date(split, "--split"))
     if first == 0 or first == len(prices.dates):
         raise RnnlabError(
-            f"--split {split}: {csv} runs {prices.dates[0]} to {prices.dates[-1]}, so one side "
-            "is empty; pick a date inside that range"
+            f"--split {split}: {prices.path} runs {prices.dates[0]} to {prices.dates[-1]}, so "
+            "one side is empty; pick a date inside that range"
         )
-    return Split(prices, first, sha256_of(csv))
+    return Split(prices, first, fingerprint(prices))
+
+
+def fingerprint(prices: Prices) -> str:
+    """Hex sha256 of the file the prices came from, or of their dates and values when
+    they came from memory (a DataFrame, or Prices made in code)."""
+    if Path(prices.path).is_file():
+        return sha256_of(prices.path)
+    digest = hashlib.sha256(prices.dates.astype("datetime64[D]").tobytes())
+    digest.update(np.ascontiguousarray(prices.values, dtype=np.float64).tobytes())
+    return digest.hexdigest()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,16 +14,7 @@ from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
 from rnnlab.training.model import Forecaster, build
 from rnnlab.training.presets import Recipe
-
-
-@dataclass
-class Trained:
-    """A fitted model, its card (metrics included), loss history and test predictions."""
-
-    model: Forecaster
-    card: Card
-    history: list[dict]
-    result: dict
+from rnnlab.training.trained import History, Trained
 
 
 def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
@@ -51,10 +42,11 @@ def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
     x, y = card.encoder.supervised(split.train)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)
     history = fit(model, x, y, recipe, seed, resolve_device(device), progress)
-    return finish(model.cpu(), card, split, history)
+    return finish(model.cpu(), card, split, history, recipe.to_dict())
 
 
-def finish(model: Forecaster, card: Card, split: Split, history: list[dict]) -> Trained:
+def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
+           recipe: dict | None = None) -> Trained:
     """Score a fitted model on the test days and write the results into its card."""
     result = evaluate(model, card, split)
     metrics = {k: v for k, v in result.items() if k != "predictions"}
@@ -63,5 +55,5 @@ def finish(model: Forecaster, card: Card, split: Split, history: list[dict]) -> 
     x, y = card.encoder.supervised(split.train)
     residual_sd = float(np.std(predictor(model)(x) - y))
     card = replace(card, metrics=metrics, residual_sd=residual_sd)
-    return Trained(model, card, history, result)
+    return Trained(model, card, History(history), result, split, recipe or {})
 

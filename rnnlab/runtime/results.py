@@ -1,0 +1,105 @@
+"""What a runtime model returns: one-step forecasts and generated paths.
+
+Prices are in the units of the price file (e.g. USD); dates are ``datetime64[D]``.
+``table()`` is what the CLI's ``--out`` writes and ``to_frame()`` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rnnlab.runtime.frames import date_frame
+
+BAND = (0.05, 0.95)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """One-step forecasts for ``dates`` from true history, plus the next unseen day.
+
+    Attributes:
+        dates: ``(days,)`` the forecast days.
+        actual: ``(days,)`` real prices of the target column.
+        predicted: ``(days,)`` the model's forecast of each day from the days before it.
+        previous: ``(days,)`` the real price the day before (persistence's forecast).
+        scores: ``{"model" | baseline: {"rmse", "mae", "mape"}}``: RMSE and MAE in
+            price units, MAPE in percent, for the model and the baselines on ``dates``.
+        next_date: the weekday after the last day.
+        next_value: the forecast for ``next_date``.
+    """
+
+    dates: np.ndarray
+    actual: np.ndarray
+    predicted: np.ndarray
+    previous: np.ndarray
+    scores: dict
+    next_date: np.datetime64
+    next_value: float
+
+    def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Dates ``(days + 1,)`` and columns ``actual``, ``forecast``, ``persistence``;
+        the last row is the next weekday's forecast (its other cells NaN)."""
+        unknown = [np.nan]
+        return np.r_[self.dates, [self.next_date]], {
+            "actual": np.r_[self.actual, unknown],
+            "forecast": np.r_[self.predicted, [self.next_value]],
+            "persistence": np.r_[self.previous, unknown]}
+
+    def to_frame(self) -> Any:
+        """:meth:`table` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
+        return date_frame(*self.table())
+
+
+@dataclass(frozen=True)
+class Generated:
+    """Generated prices: ``values (paths, steps)`` on ``dates (steps,)``.
+
+    Attributes:
+        dates: ``(steps,)`` step k's date: the real trading day where the prices the
+            history came from go on past it, else the k-th weekday after ``start_date``.
+        values: ``(paths, steps)`` prices; one path, or one per sample.
+        start_date: the last day of the history.
+        start_value: the target price on ``start_date``.
+        mode: ``"windowed"`` or ``"stateful"``.
+        sampled: whether the paths are noisy samples (``samples > 0``).
+        actual: ``(scored,)`` real prices on the first ``scored`` dates (may be empty).
+        scores: the median path's scores beside the baselines on those days, or None.
+    """
+
+    dates: np.ndarray
+    values: np.ndarray
+    start_date: np.datetime64
+    start_value: float
+    mode: str
+    sampled: bool = False
+    actual: np.ndarray = field(default_factory=lambda: np.empty(0))
+    scores: dict | None = None
+
+    @property
+    def median(self) -> np.ndarray:
+        """``(steps,)`` the median over paths (the path itself when there is one)."""
+        return np.median(self.values, axis=0)
+
+    @property
+    def band(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(steps,)`` twice: the 5% and 95% quantiles over paths at each step."""
+        low, high = np.quantile(self.values, BAND, axis=0)
+        return low, high
+
+    def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Dates and columns: ``generated`` for one path, ``median``, ``p05``, ``p95`` for
+        samples, and ``actual`` (NaN past the real days) when there are real days."""
+        columns = {"generated": self.median}
+        if self.sampled:
+            columns = {"median": self.median, "p05": self.band[0], "p95": self.band[1]}
+        if len(self.actual):
+            padding = np.full(len(self.dates) - len(self.actual), np.nan)
+            columns["actual"] = np.r_[self.actual, padding]
+        return self.dates, columns
+
+    def to_frame(self) -> Any:
+        """:meth:`table` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
+        return date_frame(*self.table())

@@ -1,0 +1,54 @@
+"""Prices from whatever the caller has: a CSV path, a pandas DataFrame or Prices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.frames import is_frame, prices_from_frame
+from rnnlab.runtime.prices import MISSING_POLICIES, Prices
+from rnnlab.runtime.prices import read_prices as read_csv
+
+#: A CSV path, a pandas DataFrame (``Date`` column or DatetimeIndex) or :class:`Prices`.
+PriceSource = str | Path | Prices | Any
+
+
+def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
+                missing: str = "drop") -> Prices:
+    """Read ``Date`` plus ``columns`` from a CSV file or a DataFrame.
+
+    Args:
+        source: a CSV path (a ``Date`` column in ``YYYY-MM-DD`` plus price
+            columns), a pandas DataFrame with a ``Date`` column or a
+            DatetimeIndex, or :class:`Prices` (its ``columns`` are picked, in order).
+        columns: the numeric columns to keep, in order; a model's first is its target.
+        missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
+
+    Returns:
+        :class:`Prices`: ``dates (days,)`` ascending ``datetime64[D]`` and
+        ``values (days, len(columns))`` float64 prices, all finite.
+
+    Raises:
+        RnnlabError: one line naming the file, row and column at fault and the fix.
+    """
+    columns = tuple(columns)
+    if missing not in MISSING_POLICIES:
+        raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
+    if isinstance(source, Prices):
+        return pick_columns(source, columns)
+    if is_frame(source):
+        return prices_from_frame(source, columns, missing)
+    return read_csv(source, columns, missing)
+
+
+def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:
+    """``prices`` with only ``columns``, in that order."""
+    if prices.columns == columns:
+        return prices
+    if not set(columns) <= set(prices.columns):
+        raise RnnlabError(f"{prices.path}: read columns {prices.columns}, the model needs "
+                          f"{columns}; read them with read_prices(..., columns={columns})")
+    return Prices(prices.dates, prices.values[:, [prices.columns.index(c) for c in columns]],
+                  columns, prices.path)

@@ -1,0 +1,123 @@
+"""The training verbs of the public API: train, ensemble, backtest (they need PyTorch).
+
+Each is the one implementation behind its ``rnnlab`` command; the CLI only parses
+arguments and prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import fields
+from pathlib import Path
+
+import torch
+
+from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.prices import Prices
+from rnnlab.runtime.sources import PriceSource
+from rnnlab.training.backtest import backtest as run_backtest
+from rnnlab.training.backtest import summarize_folds
+from rnnlab.training.data import load_split
+from rnnlab.training.ensemble import combine
+from rnnlab.training.presets import Recipe
+from rnnlab.training.presets import preset as find_preset
+from rnnlab.training.results import Backtest
+from rnnlab.training.run import finish
+from rnnlab.training.run import train as train_run
+from rnnlab.training.trained import Trained, card_split
+
+YEARS = (2014, 2015, 2016, 2017)
+
+
+def recipe_for(name: str, overrides: dict) -> Recipe:
+    """The preset ``name`` with ``overrides`` (fields of :class:`Recipe`; None keeps the
+    preset's value) applied."""
+    known = [f.name for f in fields(Recipe)]
+    for key in overrides:
+        if key not in known:
+            raise RnnlabError(f"{key}: not a training setting; use one of {', '.join(known)}")
+    return find_preset(name).with_overrides(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()})
+
+
+def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
+          seed: int = 0, *, target: str | None = None, missing: str = "drop",
+          device: str = "auto", progress: bool = True, threads: int | None = None,
+          **overrides) -> Trained:
+    """Train a forecaster on the days before ``split`` and score it on the days from it.
+
+    Args:
+        prices: a CSV path, a pandas DataFrame or :class:`rnnlab.Prices`; it needs the
+            target column and the preset's ``features`` (``ohlc-gru``: Open, Low, Close).
+        preset: a recipe name from ``PRESETS``: ``seed-lstm`` and ``seed-gru`` are the
+            notebook's 4 x LSTM(50) and 4 x GRU(50).
+        split: ``YYYY-MM-DD``, the first test day.
+        seed: seeds the weights, dropout and batch order.
+        target: the column to forecast; None: the first column of Prices, else ``High``.
+        missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+        device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
+        progress: show a progress bar (on stderr).
+        threads: PyTorch CPU threads; None leaves PyTorch's setting.
+        **overrides: recipe fields to change, e.g. ``epochs=5``, ``units=16``,
+            ``cells=("gru",)``, ``window=30``, ``transform="logret"``.
+
+    Returns:
+        :class:`rnnlab.Trained`, already scored on the test days beside the baselines.
+    """
+    recipe = recipe_for(preset, overrides)
+    if target is None:
+        target = prices.columns[0] if isinstance(prices, Prices) else "High"
+    data = load_split(prices, target, recipe.features, split, missing)
+    if threads:
+        torch.set_num_threads(threads)
+    return train_run(data, recipe, preset, seed, device, progress)
+
+
+def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
+             missing: str = "drop") -> Trained:
+    """Average two or more trained models into one model that exports to one ONNX file.
+
+    Args:
+        members: :class:`rnnlab.Trained` models or checkpoint paths, trained on the same
+            data, split and preprocessing, with equally deep stacks of the same width.
+        prices: the prices they were trained on (CSV path, DataFrame or Prices), to
+            score the ensemble on its test days.
+        missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+
+    Returns:
+        :class:`rnnlab.Trained` whose prediction is the mean of the members'.
+    """
+    members = list(members)
+    loaded = [m if isinstance(m, Trained) else Trained.load(m) for m in members]
+    model, card = combine([(m.model, m.card) for m in loaded])
+    names = [m.card.preset if isinstance(m, Trained) else str(m) for m in members]
+    return finish(model, card, card_split(card, prices, missing), [], {"members": names})
+
+
+def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable[str] = (
+             "seed-lstm",), years: Iterable[int] = YEARS, seeds: Iterable[int] = (0,), *,
+             target: str = "High", workers: int = 1,
+             progress: Callable[[int, int], None] | None = None, **overrides) -> Backtest:
+    """Walk-forward backtest: each test year scored by a model trained on all days before it.
+
+    Args:
+        sources: one CSV path or several (one ticker each; the ticker is the file
+            name up to its first ``_``).
+        presets: one preset name or several.
+        years: test years, one fold each (January 1 to December 31).
+        seeds: seeds per fold; the summary gives mean and sd over them.
+        target: the column to forecast.
+        workers: folds trained in parallel processes (one PyTorch thread each).
+        progress: called as ``progress(done, total)`` after each fold.
+        **overrides: recipe fields applied to every preset, e.g. ``epochs=5``.
+
+    Returns:
+        :class:`rnnlab.Backtest`: every fold, and a summary beside the baselines.
+    """
+    paths = [sources] if isinstance(sources, (str, Path)) else list(sources)
+    names = [presets] if isinstance(presets, str) else list(presets)
+    for name in names:
+        recipe_for(name, overrides)  # fail fast, before any worker starts
+    folds = run_backtest([str(p) for p in paths], names, list(years), list(seeds), target,
+                         overrides, workers, progress)
+    return Backtest(folds, summarize_folds(folds))

@@ -1,0 +1,104 @@
+"""A trained forecaster as the Python API hands it out: evaluate, save, export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rnnlab.runtime.card import Card
+from rnnlab.runtime.errors import RnnlabError, warn
+from rnnlab.runtime.extras import require
+from rnnlab.runtime.sources import PriceSource
+from rnnlab.training import checkpoint
+from rnnlab.training.data import Split, load_split
+from rnnlab.training.evaluate import evaluate
+from rnnlab.training.export import export
+from rnnlab.training.model import Forecaster
+from rnnlab.training.results import Evaluation
+
+
+class History(list):
+    """Per-epoch losses: one ``{"epoch", "loss"[, "val_loss"]}`` per epoch, where a loss
+    is the mean squared error in scaled units."""
+
+    def to_frame(self) -> Any:
+        """The losses as a DataFrame indexed by ``epoch`` (needs pandas)."""
+        pandas = require("pandas", "to_frame()")
+        return pandas.DataFrame(list(self)).set_index("epoch")
+
+
+@dataclass(repr=False)
+class Trained:
+    """A trained PyTorch forecaster, its card, loss history and test-day results.
+
+    Attributes:
+        model: the PyTorch module, in eval mode, on the CPU.
+        card: the model card: architecture, preprocessing, data, test metrics.
+        history: per-epoch losses (empty for a model loaded from a checkpoint).
+        result: the test-day evaluation as a dict (see :meth:`evaluate`).
+        split: the prices and the first test day it was trained and scored on.
+        recipe: how it was trained (the preset's fields with the overrides applied).
+    """
+
+    model: Forecaster
+    card: Card
+    history: History = field(default_factory=History)
+    result: dict = field(default_factory=dict)
+    split: Split | None = None
+    recipe: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Trained:
+        """Load a checkpoint written by :meth:`save` or ``rnnlab train``.
+
+        Only tensors and plain data are read (``torch.load(weights_only=True)``).
+        """
+        model, card, recipe = checkpoint.load(path)
+        return cls(model, card, recipe=recipe)
+
+    def evaluate(self, prices: PriceSource | None = None, missing: str = "drop") -> Evaluation:
+        """Scores on the test days (from ``card.split``) beside the baselines.
+
+        Args:
+            prices: None for the days it was trained and tested on; else the prices to
+                score it on (a CSV path, a DataFrame or Prices with the model's columns),
+                split at the same date. A warning says when they differ from the data
+                it was trained on.
+            missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+        """
+        if prices is None:
+            if not self.result:
+                raise RnnlabError("evaluate(): this model was loaded from a checkpoint; pass "
+                                  "the prices to score it on, e.g. the CSV it was trained on")
+            return Evaluation.from_result(self.result)
+        return Evaluation.from_result(evaluate(self.model, self.card,
+                                               card_split(self.card, prices, missing)))
+
+    def save(self, path: str | Path) -> Path:
+        """Write a checkpoint (weights, card, recipe), atomically; folders are created."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        checkpoint.save(path, self.model, self.card, self.recipe)
+        return path
+
+    def export(self, path: str | Path) -> Path:
+        """Write the model as one self-describing ONNX file for :func:`rnnlab.load`."""
+        path = Path(path)
+        export(self.model, self.card, path)
+        return path
+
+    def __repr__(self) -> str:
+        arch = self.card.architecture
+        return (f"Trained({arch.layers} x {arch.name}({arch.units}), preset "
+                f"'{self.card.preset}', seed {self.card.seed}, split {self.card.split})")
+
+
+def card_split(card: Card, prices: PriceSource, missing: str = "drop") -> Split:
+    """``prices`` read with the card's columns and split at its split date; warns when they
+    are not the data the card was trained on."""
+    split = load_split(prices, card.target, card.encoder.columns[1:], card.split, missing)
+    if split.sha256 != card.data_sha256:
+        warn(f"{split.prices.path}: not the data the model was trained on ({card.data_file}, "
+             "by sha256 of the file or of a DataFrame's values); scoring it on these prices")
+    return split
