@@ -2,16 +2,16 @@
 
 The public API is what this package exports (``rnnlab.__all__``):
 
-- runtime, needing only numpy and onnxruntime: :func:`read_prices`, :func:`load`
-  (-> :class:`Model`: ``forecast`` -> :class:`Forecast`, ``generate`` -> :class:`Generated`),
-  :class:`Prices`, :class:`RnnlabError`;
-- training, needing PyTorch (``pip install 'rnnlab[train]'``): :func:`train` ->
-  :class:`Trained`, :func:`ensemble`, :func:`backtest` -> :class:`Backtest`,
-  :class:`Evaluation`, :data:`PRESETS`.
+- runtime, needing only numpy and onnxruntime: ``read_prices``, ``load``
+  (-> ``Model``: ``forecast`` -> ``Forecast``, ``generate`` -> ``Generated``),
+  ``Prices``, ``RnnlabError``;
+- training, needing PyTorch (``pip install 'rnnlab[train]'``): ``train`` ->
+  ``Trained``, ``ensemble``, ``backtest`` -> ``Backtest``,
+  ``Evaluation``, ``PRESETS``.
 
 Every name is imported on first use, so ``import rnnlab`` imports neither PyTorch nor
 onnxruntime; using a training name without PyTorch raises a one-line
-:class:`RnnlabError` that says what to install.
+``RnnlabError`` that says what to install.
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ sys.meta_path.insert(0, Block())
 '''
 
 
-def run_blocked(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+def run_blocked(tmp_path: Path, *args: str,
+                code: str = "from rnnlab.cli import main; main()") -> subprocess.CompletedProcess:
+    """Run ``python -c code args`` where torch, onnx, pandas and matplotlib cannot import."""
     (tmp_path / "sitecustomize.py").write_text(BLOCKER)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
-    return subprocess.run([sys.executable, "-c", "from rnnlab.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", code, *args],
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
 
 
@@ -53,7 +55,41 @@ def test_training_commands_say_what_to_install(tmp_path):
 
 def test_importing_the_runtime_loads_no_training_package(tmp_path):
     code = ("import sys, rnnlab, rnnlab.runtime.model, rnnlab.cli; "
+            "rnnlab.load, rnnlab.read_prices, rnnlab.Forecast, rnnlab.Generated; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'torch', 'onnx', 'pandas', 'matplotlib'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+API_WITHOUT_TRAINING = """
+import sys
+import rnnlab
+
+forecast = rnnlab.load(sys.argv[1]).forecast(rnnlab.read_prices(sys.argv[2]))
+print(forecast.scores["persistence"]["rmse"] > 0)
+for name, call in [("train", lambda: rnnlab.train(sys.argv[2])),
+                   ("to_frame", forecast.to_frame)]:
+    try:
+        call()
+    except rnnlab.RnnlabError as error:
+        print(error)
+"""
+
+
+def test_public_api_without_training_packages(tiny, tmp_path):
+    done = run_blocked(tmp_path, str(tiny["onnx"]), str(tiny["csv"]), code=API_WITHOUT_TRAINING)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "True",
+        "rnnlab.train needs torch: pip install 'rnnlab[train]'",
+        "to_frame() needs pandas: pip install 'rnnlab[pandas]'",
+    ]
+
+
+def test_import_rnnlab_imports_neither_side():
+    code = ("import sys, rnnlab; rnnlab.RnnlabError; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'torch', 'onnx', 'onnxruntime', 'numpy', 'pandas'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr

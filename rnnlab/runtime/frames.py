@@ -1,7 +1,7 @@
 """pandas in and out, with pandas imported only when a DataFrame is asked for.
 
 Out: every result's ``to_frame()`` builds its DataFrame here, indexed by date.
-In: :func:`prices_from_frame` reads a DataFrame by duck typing (its ``columns``,
+In: ``prices_from_frame`` reads a DataFrame by duck typing (its ``columns``,
 ``index`` and ``to_numpy``), so reading one never imports pandas either.
 """
 
@@ -37,7 +37,7 @@ def is_frame(source: object) -> bool:
 
 
 def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop") -> Prices:
-    """:class:`Prices` from a DataFrame with a ``Date`` column or a DatetimeIndex.
+    """``Prices`` from a DataFrame with a ``Date`` column or a DatetimeIndex.
 
     The checks and the ``missing`` policy are the CSV reader's; errors name the
     DataFrame's row (its position, from 1) and column.

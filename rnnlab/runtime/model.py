@@ -43,7 +43,16 @@ MODES = ("windowed", "stateful")
 
 
 class Model:
-    """An exported forecaster: its :class:`Card` and an onnxruntime session."""
+    """An exported forecaster, as ``rnnlab.load`` returns it.
+
+    Attributes:
+        path: the ONNX file.
+        card: the model card: architecture, preprocessing, the data it was trained on
+            and its test scores beside the baselines.
+        encoder: ``card.encoder``: the input columns, window and scaling, which turn
+            prices into scaled windows ``(batch, window, features)`` and back.
+        session: the onnxruntime ``InferenceSession``.
+    """
 
     def __init__(self, path: Path, session: ort.InferenceSession, card: Card) -> None:
         self.path, self.session, self.card = path, session, card
@@ -128,13 +137,14 @@ class Model:
         forecasts the weekday after ``end``.
 
         Args:
-            prices: anything :func:`rnnlab.read_prices` reads (a CSV path, a DataFrame,
+            prices: anything ``rnnlab.read_prices`` reads (a CSV path, a DataFrame,
                 Prices) with the model's columns (``model.encoder.columns``).
-            start, end: ``YYYY-MM-DD``, or None for the defaults above.
+            start: ``YYYY-MM-DD``, the first day to forecast, or None for the default above.
+            end: ``YYYY-MM-DD``, the last day to forecast, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
-            :class:`Forecast` with ``(days,)`` prices and scores beside the baselines.
+            ``Forecast`` with ``(days,)`` prices and scores beside the baselines.
         """
         prices = read_prices(prices, self.encoder.columns, missing)
         dates = prices.dates
@@ -166,7 +176,7 @@ class Model:
 
         Args:
             steps: trading days to generate, 1 to ``MAX_STEPS``.
-            history: prices to start from (anything :func:`rnnlab.read_prices` reads);
+            history: prices to start from (anything ``rnnlab.read_prices`` reads);
                 None: the last training days stored in the model.
             mode: ``"windowed"`` (re-run the window, as trained) or ``"stateful"`` (one
                 cell update per step); None: windowed for one path, stateful for samples.
@@ -180,13 +190,13 @@ class Model:
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
-            :class:`Generated`: ``values (max(1, samples), steps)`` prices.
+            ``Generated``: ``values (max(1, samples), steps)`` prices.
         """
         mode = mode or ("stateful" if samples else "windowed")
         self.check_generation(steps, mode)
         if not 0 <= samples <= MAX_SAMPLES:
             raise RnnlabError(f"--samples {samples}: must be between 0 and {MAX_SAMPLES}")
-        raw, end, (known, actual) = self.history(history, start, missing)
+        raw, end, (known, actual) = self._history(history, start, missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
@@ -209,7 +219,7 @@ class Model:
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
-    def history(self, source: PriceSource | None, start: str | None, missing: str
+    def _history(self, source: PriceSource | None, start: str | None, missing: str
                 ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, np.ndarray]]:
         """Raw history ``(days, features)`` to generate from, its last date, and the real
         days after it: dates ``(k,)`` and target prices ``(k,)``."""
@@ -237,10 +247,10 @@ def load(path: str | Path | None = None, threads: int = 1) -> Model:
             daily High, 2006 to 2016).
         threads: onnxruntime's intra-op threads per call; 1 is fastest for these small
             models. Batches larger than ``ROWS_PER_CALL`` rows are cut into chunks and
-            spread across up to ``MAX_THREADS`` cores by :meth:`Model.run` instead.
+            spread across up to ``MAX_THREADS`` cores by ``Model.run`` instead.
 
     Returns:
-        :class:`Model`: ``.forecast()``, ``.generate()``, ``.card``.
+        ``Model``: ``.forecast()``, ``.generate()``, ``.card``.
 
     Raises:
         RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.

@@ -49,7 +49,7 @@ class Forecast:
             "persistence": np.r_[self.previous, unknown]}
 
     def to_frame(self) -> Any:
-        """:meth:`table` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
+        """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
 
 
@@ -101,5 +101,5 @@ class Generated:
         return self.dates, columns
 
     def to_frame(self) -> Any:
-        """:meth:`table` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
+        """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())

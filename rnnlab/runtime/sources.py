@@ -11,7 +11,7 @@ from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
 from rnnlab.runtime.prices import read_prices as read_csv
 
-#: A CSV path, a pandas DataFrame (``Date`` column or DatetimeIndex) or :class:`Prices`.
+#: A CSV path, a pandas DataFrame (``Date`` column or DatetimeIndex) or ``Prices``.
 PriceSource = str | Path | Prices | Any
 
 
@@ -22,13 +22,13 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     Args:
         source: a CSV path (a ``Date`` column in ``YYYY-MM-DD`` plus price
             columns), a pandas DataFrame with a ``Date`` column or a
-            DatetimeIndex, or :class:`Prices` (its ``columns`` are picked, in order).
+            DatetimeIndex, or ``Prices`` (its ``columns`` are picked, in order).
         columns: the numeric columns to keep, in order; a model's first is its target.
         missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
 
     Returns:
-        :class:`Prices`: ``dates (days,)`` ascending ``datetime64[D]`` and
-        ``values (days, len(columns))`` float64 prices, all finite.
+        ``Prices``: ``dates (days,)`` ascending ``datetime64[D]`` and
+            ``values (days, len(columns))`` float64 prices, all finite.
 
     Raises:
         RnnlabError: one line naming the file, row and column at fault and the fix.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import torch
 
@@ -30,7 +31,7 @@ YEARS = (2014, 2015, 2016, 2017)
 
 
 def recipe_for(name: str, overrides: dict) -> Recipe:
-    """The preset ``name`` with ``overrides`` (fields of :class:`Recipe`; None keeps the
+    """The preset ``name`` with ``overrides`` (fields of ``Recipe``; None keeps the
     preset's value) applied."""
     known = [f.name for f in fields(Recipe)]
     for key in overrides:
@@ -43,11 +44,11 @@ def recipe_for(name: str, overrides: dict) -> Recipe:
 def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
           seed: int = 0, *, target: str | None = None, missing: str = "drop",
           device: str = "auto", progress: bool = True, threads: int | None = None,
-          **overrides) -> Trained:
+          **overrides: Any) -> Trained:
     """Train a forecaster on the days before ``split`` and score it on the days from it.
 
     Args:
-        prices: a CSV path, a pandas DataFrame or :class:`rnnlab.Prices`; it needs the
+        prices: a CSV path, a pandas DataFrame or ``rnnlab.Prices``; it needs the
             target column and the preset's ``features`` (``ohlc-gru``: Open, Low, Close).
         preset: a recipe name from ``PRESETS``: ``seed-lstm`` and ``seed-gru`` are the
             notebook's 4 x LSTM(50) and 4 x GRU(50).
@@ -62,7 +63,7 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
             ``cells=("gru",)``, ``window=30``, ``transform="logret"``.
 
     Returns:
-        :class:`rnnlab.Trained`, already scored on the test days beside the baselines.
+        ``rnnlab.Trained``, already scored on the test days beside the baselines.
     """
     recipe = recipe_for(preset, overrides)
     if target is None:
@@ -78,14 +79,14 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
     """Average two or more trained models into one model that exports to one ONNX file.
 
     Args:
-        members: :class:`rnnlab.Trained` models or checkpoint paths, trained on the same
+        members: ``rnnlab.Trained`` models or checkpoint paths, trained on the same
             data, split and preprocessing, with equally deep stacks of the same width.
         prices: the prices they were trained on (CSV path, DataFrame or Prices), to
             score the ensemble on its test days.
         missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
     Returns:
-        :class:`rnnlab.Trained` whose prediction is the mean of the members'.
+        ``rnnlab.Trained`` whose prediction is the mean of the members'.
     """
     members = list(members)
     loaded = [m if isinstance(m, Trained) else Trained.load(m) for m in members]
@@ -97,7 +98,7 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
 def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable[str] = (
              "seed-lstm",), years: Iterable[int] = YEARS, seeds: Iterable[int] = (0,), *,
              target: str = "High", workers: int = 1,
-             progress: Callable[[int, int], None] | None = None, **overrides) -> Backtest:
+             progress: Callable[[int, int], None] | None = None, **overrides: Any) -> Backtest:
     """Walk-forward backtest: each test year scored by a model trained on all days before it.
 
     Args:
@@ -112,7 +113,7 @@ def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable
         **overrides: recipe fields applied to every preset, e.g. ``epochs=5``.
 
     Returns:
-        :class:`rnnlab.Backtest`: every fold, and a summary beside the baselines.
+        ``rnnlab.Backtest``: every fold, and a summary beside the baselines.
     """
     paths = [sources] if isinstance(sources, (str, Path)) else list(sources)
     names = [presets] if isinstance(presets, str) else list(presets)

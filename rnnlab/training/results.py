@@ -49,7 +49,7 @@ class Evaluation:
 
     @classmethod
     def from_result(cls, result: dict) -> Evaluation:
-        """From :func:`rnnlab.training.evaluate.evaluate`'s result dict."""
+        """From ``rnnlab.training.evaluate.evaluate``'s result dict."""
         p = result["predictions"]
         return cls(metrics={k: v for k, v in result.items() if k != "predictions"},
                    dates=np.array(p["dates"], dtype="datetime64[D]"),

@@ -36,7 +36,7 @@ class Trained:
         model: the PyTorch module, in eval mode, on the CPU.
         card: the model card: architecture, preprocessing, data, test metrics.
         history: per-epoch losses (empty for a model loaded from a checkpoint).
-        result: the test-day evaluation as a dict (see :meth:`evaluate`).
+        result: the test-day evaluation as a dict (see ``evaluate``).
         split: the prices and the first test day it was trained and scored on.
         recipe: how it was trained (the preset's fields with the overrides applied).
     """
@@ -50,7 +50,7 @@ class Trained:
 
     @classmethod
     def load(cls, path: str | Path) -> Trained:
-        """Load a checkpoint written by :meth:`save` or ``rnnlab train``.
+        """Load a checkpoint written by ``save`` or ``rnnlab train``.
 
         Only tensors and plain data are read (``torch.load(weights_only=True)``).
         """
@@ -83,7 +83,7 @@ class Trained:
         return path
 
     def export(self, path: str | Path) -> Path:
-        """Write the model as one self-describing ONNX file for :func:`rnnlab.load`."""
+        """Write the model as one self-describing ONNX file for ``rnnlab.load``."""
         path = Path(path)
         export(self.model, self.card, path)
         return path
