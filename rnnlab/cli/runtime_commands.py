@@ -10,7 +10,7 @@ from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json, write_table
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
-from rnnlab.runtime.shipped import SHIPPED
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
               f"{', '.join(SHIPPED)}.")
@@ -54,7 +54,7 @@ def forecast(
 
 @app.command()
 def generate(
-    model: Path = typer.Argument(None, help=MODEL_HELP + " Default: the shipped model."),
+    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT}."),
     csv: Path = typer.Option(None, "--csv", help="History to start from (default: the "
                              "window stored in the model)."),
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
@@ -101,11 +101,11 @@ def generate(
     typer.echo(f"{name}: {steps} trading days after {result.start_date} ({target} "
                f"{result.start_value:.2f}), {result.mode} generation"
                + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
-    low, high = result.band
+    (low, high), median = result.band, result.median
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
     for k in shown:
         band = f"  ({low[k]:.2f} to {high[k]:.2f})" if samples else ""
-        typer.echo(f"  {result.dates[k]}  {result.median[k]:9.2f}{band}"
+        typer.echo(f"  {result.dates[k]}  {median[k]:9.2f}{band}"
                    + ("  ..." if k == 4 and steps > 10 else ""))
     if result.scores:
         typer.echo(format_table(result.scores, f"scored against {len(result.actual)} real days "
@@ -114,7 +114,7 @@ def generate(
 
 @app.command()
 def info(
-    model: Path = typer.Argument(None, help=MODEL_HELP + " Default: the shipped model."),
+    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT}."),
     json_: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
     """Show a model's card: what it is, what it was trained on, how well it did."""

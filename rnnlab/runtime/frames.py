@@ -59,6 +59,8 @@ def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop")
     except (TypeError, ValueError):
         raise RnnlabError(f"{FRAME_SOURCE}: the dates are not dates; use YYYY-MM-DD "
                           "strings or datetime64 values") from None
+    if not len(dates):
+        raise RnnlabError(f"{FRAME_SOURCE}: no rows")
     if np.isnat(dates).any():
         raise RnnlabError(f"{FRAME_SOURCE} row {int(np.argmax(np.isnat(dates))) + 1}: no "
                           "date; fill it or drop the row")
@@ -72,8 +74,6 @@ def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop")
         if np.isinf(table[:, at]).any():
             raise RnnlabError(f"{FRAME_SOURCE} row {int(np.argmax(np.isinf(table[:, at]))) + 1},"
                               f" column {name}: not finite; use a real price or leave it empty")
-    if not len(dates):
-        raise RnnlabError(f"{FRAME_SOURCE}: no rows")
     dates, table = ordered_rows(dates, table, np.arange(1, len(dates) + 1), FRAME_SOURCE,
                                 tuple(columns), missing)
     return Prices(dates, table, tuple(columns), FRAME_SOURCE)

@@ -7,6 +7,7 @@ Prices are in the units of the price file (e.g. USD); dates are ``datetime64[D]`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -78,12 +79,12 @@ class Generated:
     actual: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: dict | None = None
 
-    @property
+    @cached_property
     def median(self) -> np.ndarray:
         """``(steps,)`` the median over paths (the path itself when there is one)."""
         return np.median(self.values, axis=0)
 
-    @property
+    @cached_property
     def band(self) -> tuple[np.ndarray, np.ndarray]:
         """``(steps,)`` twice: the 5% and 95% quantiles over paths at each step."""
         low, high = np.quantile(self.values, BAND, axis=0)

@@ -64,6 +64,9 @@ PRESETS: dict[str, Recipe] = {
                        window=30, transform="relative", features=("Open", "Low", "Close"),
                        val_fraction=0.1, patience=10),
 }
+"""Named recipes for ``rnnlab.train(preset=...)`` and ``rnnlab.backtest``. Each is a
+``Recipe``: its fields (cells, units, dropout, optimizer, lr, epochs, batch, window,
+transform, features, ...) are what ``train``'s keyword overrides change."""
 
 
 def preset(name: str) -> Recipe:

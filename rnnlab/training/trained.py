@@ -35,7 +35,9 @@ class Trained:
     Attributes:
         model: the PyTorch module, in eval mode, on the CPU.
         card: the model card: architecture, preprocessing, data, test metrics.
-        history: per-epoch losses (empty for a model loaded from a checkpoint).
+        history: per-epoch losses, ``{"epoch", "loss"[, "val_loss"]}`` each (mean squared
+            error in scaled units; empty for a model loaded from a checkpoint);
+            ``history.to_frame()`` gives them as a DataFrame indexed by epoch.
         result: the test-day evaluation as a dict (see ``evaluate``).
         split: the prices and the first test day it was trained and scored on.
         recipe: how it was trained (the preset's fields with the overrides applied).
