@@ -136,6 +136,9 @@ def test_generation_from_a_start_is_scored_on_the_real_days(tiny):
     assert frame.index[0] > pd.Timestamp(prices.dates[-1])  # weekdays after the file
     with pytest.raises(rnnlab.RnnlabError, match="--start: needs --csv"):
         model.generate(5, start="2015-10-01")
+    two_threads = rnnlab.load(tiny["onnx"], threads=2).generate(12, tiny["csv"],
+                                                               start="2015-10-01")
+    np.testing.assert_allclose(two_threads.values, path.values, rtol=1e-6)
 
 
 def test_generate_samples_prints_the_band_beside_the_median(cli, tiny):

@@ -237,7 +237,7 @@ class Model:
         return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
 
 
-def load(path: str | Path | None = None, threads: int = 1) -> Model:
+def load(path: str | Path | None = None, threads: int | None = None) -> Model:
     """Load and check an exported forecaster for the runtime (numpy + onnxruntime).
 
     Args:
@@ -245,9 +245,10 @@ def load(path: str | Path | None = None, threads: int = 1) -> Model:
             shipped model's name (``"gru"``, ``"lstm"``, ``"ohlc-gru"``), or None for
             the shipped default, the GRU (``"gru"``: the notebook's 4 x GRU(50) on IBM's
             daily High, 2006 to 2016).
-        threads: onnxruntime's intra-op threads per call; 1 is fastest for these small
-            models. Batches larger than ``ROWS_PER_CALL`` rows are cut into chunks and
-            spread across up to ``MAX_THREADS`` cores by ``Model.run`` instead.
+        threads: onnxruntime's intra-op threads per call; None means 1, the fastest
+            for these small models. Batches larger than ``ROWS_PER_CALL`` rows are cut
+            into chunks and spread across up to ``MAX_THREADS`` cores by ``Model.run``
+            instead.
 
     Returns:
         ``Model``: ``.forecast()``, ``.generate()``, ``.card``.
@@ -260,7 +261,7 @@ def load(path: str | Path | None = None, threads: int = 1) -> Model:
         raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export` or "
                           f"name a shipped model ({', '.join(SHIPPED)})")
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = threads or 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     try:
