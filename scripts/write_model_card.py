@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
+from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.model import load
+from rnnlab.runtime.prices import read_prices
 
 COMMAND = "bash scripts/build_exported.sh ../shared/data/IBM_2006-01-01_to_2018-01-01.csv"
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+TICKERS = ("IBM", "AAPL", "GOOGL")
 
 
 def table(metrics: dict) -> list[str]:
@@ -17,11 +22,26 @@ def table(metrics: dict) -> list[str]:
     return rows
 
 
+def valid_on(card) -> str:
+    """On which kind of data the model's numbers mean anything, from its transform."""
+    enc = card.encoder
+    columns = ", ".join(enc.columns)
+    if enc.transform == "level":
+        return (f"**valid on:** {card.data_file.split('_')[0]}'s {card.target} only, near its "
+                f"training range ({enc.lo[0]:.4g} to {enc.hi[0]:.4g}): a level model maps "
+                "prices to prices on one scale, so on another ticker, or when the price leaves "
+                "that range, its forecasts are meaningless (chapter 8)")
+    return (f"**valid on:** any ticker's daily prices with columns {columns}: its inputs are "
+            f"{'log returns' if enc.transform == 'logret' else 'log ratios to the previous '}"
+            f"{'' if enc.transform == 'logret' else card.target}, which do not depend on the "
+            "price's scale (scale-free)")
+
+
 def card_section(path: Path) -> list[str]:
     card = load(path).card
     arch, enc, m = card.architecture, card.encoder, card.metrics
     lines = [
-        f"## `{path.name}`", "",
+        f"## `{path.name}`", "", valid_on(card), "",
         f"- model: {arch.layers} x {arch.name.upper()}({arch.units}) + linear head, "
         f"preset `{card.preset}`, seed {card.seed}",
         f"- input: {', '.join(enc.columns)}, window {enc.window}, transform {enc.transform}, "
@@ -34,6 +54,8 @@ def card_section(path: Path) -> list[str]:
         f"Test {m['test_start']} to {m['test_end']} ({m['days']} days), one step ahead from "
         "true history:", "", *table(m["one_step"]), "",
     ]
+    if enc.transform != "level":
+        lines += other_tickers(path)
     if "generation" not in m:
         return lines + [f"It forecasts one step only: it would need tomorrow's "
                         f"{', '.join(enc.columns[1:])} to feed itself.", ""]
@@ -43,6 +65,25 @@ def card_section(path: Path) -> list[str]:
     ]
 
 
+def other_tickers(path: Path) -> list[str]:
+    """RMSE on each ticker's 2017, as `rnnlab forecast MODEL --start 2017-01-01` prints it."""
+    rows = ["| 2017, one step | model | linear | persistence | model / persistence |",
+            "|---|---|---|---|---|"]
+    model = load(path)
+    for ticker in TICKERS:
+        csv = DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataWarning)  # IBM's 2017-07-31, stated above
+            s = model.forecast(read_prices(csv, model.encoder.columns), "2017-01-01").scores
+        rows.append(f"| {ticker} | {s['model']['rmse']:.3f} | {s['linear']['rmse']:.3f} | "
+                    f"{s['persistence']['rmse']:.3f} | "
+                    f"{s['model']['rmse'] / s['persistence']['rmse']:.3f} |")
+    return ["On every ticker's 2017 (the model still trained on IBM only; the linear baseline "
+            "fit on each file's days before 2017), from `rnnlab forecast "
+            f"{path.name} --csv ../shared/data/TICKER_2006-01-01_to_2018-01-01.csv "
+            "--start 2017-01-01`:", "", *rows, ""]
+
+
 def main(paths: list[str]) -> None:
     lines = [
         "# Shipped forecasters", "",
@@ -50,7 +91,11 @@ def main(paths: list[str]) -> None:
         f"```bash\n{COMMAND}\n```", "",
         "Every figure below was computed at training time on the test days and is stored in "
         "the model's metadata (`rnnlab info MODEL` prints it). Persistence is tomorrow = "
-        "today; flat is every day = the last training day's price.", "",
+        "today; flat is every day = the last training day's price; linear is ridge regression "
+        "on exactly the model's inputs (same columns, transform and window), fit on the "
+        "training days; close-anchored (where Close is an input) is today's Close times the "
+        "training days' mean ratio of the next High to the Close. `rnnlab forecast` without a "
+        "model uses `ohlc-gru`; `rnnlab generate` and `rnnlab.load()` use `return-gru`.", "",
     ]
     for path in paths:
         lines += card_section(Path(path))

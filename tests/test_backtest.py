@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from helpers import write_prices
 
@@ -24,8 +25,16 @@ def test_folds_by_year_with_baselines(tmp_path):
     assert [(r["ticker"], r["year"], r["seeds"]) for r in rows] == [("TEST", 2015, 2),
                                                                   ("TEST", 2016, 2)]
     assert rows[0]["ratio"] == pytest.approx(rows[0]["rmse"] / rows[0]["persistence"])
+    assert rows[0]["ratio_linear"] == pytest.approx(rows[0]["rmse"] / rows[0]["linear"])
+    assert rows[0]["close-anchored"] is None  # High-only inputs: no Close to anchor on
+    # the seed ensemble scores the mean of the two seeds' forecasts
+    pair = [f for f in folds if f["year"] == 2015]
+    mean = (np.array(pair[0]["predicted"]) + np.array(pair[1]["predicted"])) / 2
+    assert rows[0]["ensemble"] == pytest.approx(
+        np.sqrt(np.mean((mean - np.array(pair[0]["actual"])) ** 2)))
     table = markdown(rows)
     assert table.count("\n") == 3 and "| TEST | seed-gru | 2016 |" in table
+    assert "| linear |" in table and f"{rows[1]['linear']:.3f}" in table
 
 
 def test_parallel_workers_give_the_same_results(tmp_path):
@@ -41,12 +50,32 @@ def test_unknown_preset_fails_before_training(tmp_path):
         backtest(["x.csv"], ["nope"], [2015], [0])
 
 
-def test_overview_counts_folds_against_persistence():
-    def row(preset, ticker, year, ratio):
-        return {"preset": preset, "ticker": ticker, "year": year, "ratio": ratio}
+def test_overview_counts_folds_against_persistence_and_linear():
+    def row(preset, ticker, year, ratio, linear=None):
+        return {"preset": preset, "ticker": ticker, "year": year, "ratio": ratio,
+                "ratio_linear": linear}
 
-    rows = [row("a", "IBM", 2016, 0.98), row("a", "IBM", 2017, 1.01), row("a", "XYZ", 2017, 1.2),
-            row("b", "IBM", 2017, 1.0)]
+    rows = [row("a", "IBM", 2016, 0.98, 0.97), row("a", "IBM", 2017, 1.01, 1.02),
+            row("a", "XYZ", 2017, 1.2, 0.99), row("b", "IBM", 2017, 1.0)]
     lines = overview(rows).splitlines()
-    assert lines[2] == "| a | 3 | 1 | 2 | 1.063 | XYZ 2017: 1.200 |"
-    assert lines[3] == "| b | 1 | 0 | 1 | 1.000 | IBM 2017: 1.000 |"
+    assert lines[2] == "| a | 3 | 1 | 2 | 1.063 | XYZ 2017: 1.200 | 2 | 0.993 |"
+    # a preset backtested before the linear baseline existed
+    assert lines[3] == "| b | 1 | 0 | 1 | 1.000 | IBM 2017: 1.000 | — | — |"
+
+
+def test_fold_warnings_name_their_fold_and_only_their_days(tmp_path):
+    csv = write_prices(tmp_path / "GAP_prices.csv", days=800, start="2014-01-01")
+    lines = csv.read_text().splitlines()
+    day = next(i for i, line in enumerate(lines) if line.startswith("2016-06-"))
+    date, rest = lines[day].split(",", 1)
+    lines[day] = date + "," + ",".join([""] + rest.split(",")[1:])   # no Open that day
+    csv.write_text("\n".join(lines) + "\n")
+    folds = backtest([str(csv)], ["ohlc-gru"], [2015, 2016], [0], overrides=TINY,
+                     missing="drop")
+    by_year = {f["year"]: f["warnings"] for f in folds}
+    assert by_year[2015] == []          # the empty day comes after the 2015 fold's end
+    assert len(by_year[2016]) == 1
+    assert by_year[2016][0].startswith("fold GAP ohlc-gru 2016 seed 0: ")
+    assert f"no Open: {date}" in by_year[2016][0] and "two trading days ahead" in by_year[2016][0]
+    filled = backtest([str(csv)], ["ohlc-gru"], [2016], [0], overrides=TINY, missing="ffill")
+    assert filled[0]["days"] == folds[1]["days"] + 1   # ffill keeps the day

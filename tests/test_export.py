@@ -91,3 +91,36 @@ def test_file_is_single_self_describing_and_small(exported):
         assert f"rnnlab.{key}" in props
     assert runtime.card.architecture == model.arch
     assert path.stat().st_size < 1_000_000
+
+
+def test_linear_plus_recurrent_model_exports_with_its_skip(tmp_path):
+    """residual-gru: the GRU's head starts at zero, so the first model is the ridge fit;
+    after a training step the export still equals PyTorch, and it refuses to generate."""
+    from helpers import write_prices
+
+    from rnnlab.runtime.baselines import fit_linear, linear_forecasts
+    from rnnlab.runtime.errors import RnnlabError
+    from rnnlab.training.run import start_from_linear
+
+    csv = write_prices(tmp_path / "p.csv", days=160)
+    recipe = PRESETS["residual-gru"].with_overrides(units=8, window=6)
+    split = load_split(str(csv), "High", recipe.features, "2015-07-01")
+    card = make_card(split, recipe, "residual-gru", 0)
+    assert card.architecture.skip == 6
+    model = build(card.architecture, 0.0, "keras", seed=0)
+    start_from_linear(model, fit_linear(card.encoder, split.train))
+    export(model.eval(), card, tmp_path / "r.onnx")
+    runtime = load(tmp_path / "r.onnx")
+    raw, first = split.prices.values, split.first
+    forecast = runtime.forecast(split.prices, start=str(split.prices.dates[first]))
+    np.testing.assert_allclose(forecast.predicted, linear_forecasts(card.encoder, raw, first)[:-1],
+                               rtol=1e-5)
+    with torch.no_grad():
+        model.head.weight.fill_(0.1)
+    export(model, card, tmp_path / "r.onnx")
+    x = np.random.default_rng(3).random((5, 6, 4), dtype=np.float32)
+    with torch.no_grad():
+        expected = model(torch.from_numpy(x)).numpy()
+    assert np.abs(load(tmp_path / "r.onnx").predict(x) - expected).max() <= 1e-5
+    with pytest.raises(RnnlabError, match="cannot generate"):
+        load(tmp_path / "r.onnx").generate(2)

@@ -10,7 +10,7 @@ from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json, write_table
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
-from rnnlab.runtime.shipped import DEFAULT, SHIPPED
+from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
               f"{', '.join(SHIPPED)}.")
@@ -19,7 +19,8 @@ MISSING_HELP = "Rows with an empty value: drop them, or ffill (take the previous
 
 @app.command()
 def forecast(
-    model: Path = typer.Argument(..., help=MODEL_HELP),
+    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {FORECASTER} "
+                                 "(scale-free: any ticker's daily prices)."),
     csv: Path = typer.Option(..., "--csv", help="Price CSV with the model's columns."),
     start: str = typer.Option(None, help="First day to forecast (default: after training)."),
     end: str = typer.Option(None, help="Last day to forecast (default: the file's last)."),
@@ -28,8 +29,10 @@ def forecast(
     plot: Path = typer.Option(None, help="Draw actual vs forecast to this PNG."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
-    """One-step-ahead forecasts from true history, beside persistence and flat."""
-    forecaster = load(model)
+    """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
+    the model's inputs, fit on the rows before the first forecast day), close-anchored
+    (when Close is an input), persistence and flat."""
+    forecaster = load(model, default=FORECASTER)
     result = forecaster.forecast(csv, start, end, missing)
     target = forecaster.card.target
     if out:
@@ -54,7 +57,8 @@ def forecast(
 
 @app.command()
 def generate(
-    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT}."),
+    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT} (scale-free: "
+                                 "any ticker)."),
     csv: Path = typer.Option(None, "--csv", help="History to start from (default: the "
                              "window stored in the model)."),
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
@@ -114,7 +118,8 @@ def generate(
 
 @app.command()
 def info(
-    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT}."),
+    model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT} (scale-free: "
+                                 "any ticker)."),
     json_: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
     """Show a model's card: what it is, what it was trained on, how well it did."""

@@ -153,6 +153,7 @@ def backtest(
     column: str = typer.Option("High", help="The target column to forecast."),
     epochs: int = typer.Option(None, help="Override every preset's epochs."),
     workers: int = typer.Option(1, help="Folds trained in parallel processes."),
+    missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     out: Path = typer.Option(None, help="Write the summary table to this Markdown file."),
     json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
 ) -> None:
@@ -167,7 +168,9 @@ def backtest(
     result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column, workers=workers,
                           progress=lambda done, total: typer.echo(f"fold {done}/{total}",
                                                                   err=True),
-                          epochs=epochs)
+                          missing=missing, epochs=epochs)
+    for message in (m for fold in result.folds for m in fold["warnings"]):
+        typer.echo(f"warning: {message}", err=True)
     table = result.markdown()
     if out:
         write_text(out, table + "\n")

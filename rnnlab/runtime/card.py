@@ -26,6 +26,10 @@ class Architecture:
     into that many equal stacks that all read the input side by side; the head
     reads their concatenated last outputs. An ensemble that averages an LSTM and a
     GRU is such a model whose head holds each member's head divided by two.
+
+    With ``skip > 0`` a linear map of the input's last ``skip`` steps (every feature)
+    is added to the head's output: a linear model plus a recurrent residual. Such a
+    model forecasts one step only.
     """
 
     cells: tuple[str, ...]
@@ -33,6 +37,7 @@ class Architecture:
     features: int = 1
     bidirectional: bool = False
     branches: int = 1
+    skip: int = 0
 
     def branch(self, b: int) -> range:
         """Indices into ``cells`` of the layers of branch ``b``, bottom first."""
@@ -124,6 +129,8 @@ class Card:
             problems.append(f"{len(arch.cells)} layers do not split into {arch.branches} branches")
         if arch.units < 1 or enc.window < 1:
             problems.append("units and window must be positive")
+        if not 0 <= arch.skip <= enc.window:
+            problems.append(f"skip {arch.skip} must be between 0 and the window {enc.window}")
         if arch.features != len(enc.columns) or len(enc.lo) != arch.features:
             problems.append(f"{arch.features} features but columns {enc.columns}")
         if enc.columns[0] != self.target:

@@ -2,13 +2,16 @@
 
 - persistence: tomorrow = today (the true previous day's price);
 - flat: every day = the last price known before the period started.
+
+The baselines that read a model's inputs (linear, close-anchored) are in
+:mod:`rnnlab.runtime.baselines`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-BASELINES = ("persistence", "flat")
+BASELINES = ("linear", "close-anchored", "persistence", "flat")
 
 
 def scores(actual: np.ndarray, predicted: np.ndarray) -> dict[str, float]:

@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.prices import parse_date
 from rnnlab.runtime.results import Forecast, Generated
-from rnnlab.runtime.shipped import SHIPPED, resolve
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED, resolve
 from rnnlab.runtime.sources import PriceSource, read_prices
 
 MAX_STEPS = 10_000
@@ -121,6 +121,9 @@ class Model:
         if self.arch.features > 1 and steps > 1:
             raise RnnlabError(f"{self.path}: a model with input columns {self.encoder.columns} "
                               "cannot generate (it would need to forecast every column)")
+        if self.arch.skip and steps > 1:
+            raise RnnlabError(f"{self.path}: a linear-plus-recurrent model forecasts one step "
+                              "only; generate with a plain one (e.g. return-gru)")
         if mode == "stateful" and self.arch.bidirectional:
             raise RnnlabError(f"{self.path}: a bidirectional model reads each window backwards "
                               "too, so it cannot stream; use --mode windowed")
@@ -161,10 +164,10 @@ class Model:
         scaled = self.predict(self.encoder.one_step_windows(raw, first))
         target = raw[:, 0]
         predicted = self.encoder.next_levels(scaled, target[first - 1:])
-        actual, previous = target[first:], target[first - 1:-1]
         return Forecast(
-            dates=dates[first:stop], actual=actual, predicted=predicted[:-1], previous=previous,
-            scores=compare(actual, {"model": predicted[:-1]}, previous, target[first - 1]),
+            dates=dates[first:stop], actual=target[first:], predicted=predicted[:-1],
+            previous=target[first - 1:-1],
+            scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]}),
             next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
             next_value=float(predicted[-1]),
         )
@@ -213,9 +216,10 @@ class Model:
         scores = None
         if len(actual):
             name = "median path" if samples else "generated"
-            previous = np.r_[raw[-1, 0], actual[:-1]]
-            scores = compare(actual, {name: np.median(values, axis=0)[:len(actual)]},
-                             previous, raw[-1, 0])
+            # univariate: the real days after the history are whole rows of its inputs
+            rows = np.r_[raw, actual[:, None]]
+            scores = score_one_step(self.encoder, rows, len(raw),
+                                    {name: np.median(values, axis=0)[:len(actual)]})
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
@@ -237,18 +241,22 @@ class Model:
         return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
 
 
-def load(path: str | Path | None = None, threads: int | None = None) -> Model:
+def load(path: str | Path | None = None, threads: int | None = None,
+         default: str = DEFAULT) -> Model:
     """Load and check an exported forecaster for the runtime (numpy + onnxruntime).
 
     Args:
         path: an rnnlab ONNX file (from ``Trained.export`` or ``rnnlab export``), a
-            shipped model's name (``"gru"``, ``"lstm"``, ``"ohlc-gru"``), or None for
-            the shipped default, the GRU (``"gru"``: the notebook's 4 x GRU(50) on IBM's
-            daily High, 2006 to 2016).
+            shipped model's name (``"return-gru"``, ``"ohlc-gru"``: scale-free, valid on
+            any ticker; ``"gru"``, ``"lstm"``: the notebook's level models, valid on IBM's
+            High only), or None for the shipped ``default``.
         threads: onnxruntime's intra-op threads per call; None means 1, the fastest
             for these small models. Batches larger than ``ROWS_PER_CALL`` rows are cut
             into chunks and spread across up to ``MAX_THREADS`` cores by ``Model.run``
             instead.
+
+        default: the shipped model that None names: ``"return-gru"`` (a log-return GRU
+            that forecasts and generates); ``rnnlab forecast`` passes ``"ohlc-gru"``.
 
     Returns:
         ``Model``: ``.forecast()``, ``.generate()``, ``.card``.
@@ -256,7 +264,7 @@ def load(path: str | Path | None = None, threads: int | None = None) -> Model:
     Raises:
         RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.
     """
-    path = resolve(path)
+    path = resolve(path, default)
     if not path.is_file():
         raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export` or "
                           f"name a shipped model ({', '.join(SHIPPED)})")

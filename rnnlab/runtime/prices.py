@@ -67,7 +67,8 @@ def parse_date(text: str, what: str) -> np.datetime64:
 
 
 def read_prices(
-    path: str | Path, columns: Sequence[str] = ("High",), missing: str = "drop"
+    path: str | Path, columns: Sequence[str] = ("High",), missing: str = "drop",
+    until: np.datetime64 | None = None,
 ) -> Prices:
     """Read ``Date`` plus ``columns`` from a CSV (any line endings).
 
@@ -75,6 +76,8 @@ def read_prices(
         path: the CSV file; it needs a ``Date`` column in ``YYYY-MM-DD``.
         columns: the numeric columns to keep.
         missing: ``"drop"`` or ``"ffill"``: what to do with an empty cell.
+        until: keep only the days before this date (before any row is dropped or filled,
+            so warnings concern only the days kept).
     """
     if missing not in MISSING_POLICIES:
         raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
@@ -111,6 +114,9 @@ def read_prices(
     dates = np.array(dates, dtype="datetime64[D]")
     table = np.array(values, dtype=np.float64)
     lines = np.array(lines)
+    if until is not None:
+        kept = dates < until
+        dates, table, lines = dates[kept], table[kept], lines[kept]
     return Prices(*ordered_rows(dates, table, lines, path, columns, missing), tuple(columns),
                   str(path))
 
@@ -151,7 +157,9 @@ def ordered_rows(dates, table, lines, path, columns, missing):
     gap_dates = ", ".join(map(str, dates[gaps][:10])) + (" ..." if gaps.sum() > 10 else "")
     empty = [c for c, col in zip(columns, table.T) if np.isnan(col).any()]
     if missing == "drop":
-        warn(f"{path}: dropped {gaps.sum()} row(s) with no {'/'.join(empty)}: {gap_dates}")
+        warn(f"{path}: dropped {gaps.sum()} row(s) with no {'/'.join(empty)}: {gap_dates}; "
+             "the forecast made the day before each is scored against the next day left, "
+             "two trading days ahead (--missing ffill keeps the row)")
         return dates[~gaps], table[~gaps]
     if np.isnan(table[0]).any():
         raise RnnlabError(

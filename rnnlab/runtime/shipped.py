@@ -6,11 +6,13 @@ from pathlib import Path
 
 from rnnlab.runtime.errors import RnnlabError
 
-# The notebook's two architectures (they forecast and generate), and the one-step
-# forecaster of chapter 8 that reads the whole day (it forecasts only).
+# The notebook's two level models (valid only on IBM's High near its 2006-2016 range),
+# and chapter 8's two scale-free models (valid on any ticker): the one-step forecaster
+# that reads the whole day, and a univariate log-return model that can also generate.
 SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx",
-           "ohlc-gru": "ibm-high-ohlc-gru.onnx"}
-DEFAULT = "gru"
+           "ohlc-gru": "ibm-high-ohlc-gru.onnx", "return-gru": "ibm-high-return-gru.onnx"}
+DEFAULT = "return-gru"      # generate, info and rnnlab.load() without a model
+FORECASTER = "ohlc-gru"     # forecast without a model
 
 
 def shipped_dir() -> Path:
@@ -29,9 +31,9 @@ def shipped_path(name: str = DEFAULT) -> Path:
     return shipped_dir() / SHIPPED[name]
 
 
-def resolve(model: str | Path | None) -> Path:
-    """A model argument as a path: None is the default, a shipped name its file."""
+def resolve(model: str | Path | None, default: str = DEFAULT) -> Path:
+    """A model argument as a path: None is ``default``, a shipped name its file."""
     if model is None:
-        return shipped_path()
+        return shipped_path(default)
     path = Path(model)
     return shipped_path(str(model)) if str(model) in SHIPPED and not path.is_file() else path

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
@@ -16,7 +18,7 @@ PriceSource = str | Path | Prices | Any
 
 
 def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
-                missing: str = "drop") -> Prices:
+                missing: str = "drop", until: np.datetime64 | None = None) -> Prices:
     """Read ``Date`` plus ``columns`` from a CSV file or a DataFrame.
 
     Args:
@@ -25,6 +27,8 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
             DatetimeIndex, or ``Prices`` (its ``columns`` are picked, in order).
         columns: the numeric columns to keep, in order; a model's first is its target.
         missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
+        until: keep only the days before this date (a CSV's later rows are left out before
+            empty cells are handled, so its warnings concern only the days kept).
 
     Returns:
         ``Prices``: ``dates (days,)`` ascending ``datetime64[D]`` and
@@ -36,11 +40,14 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     columns = tuple(columns)
     if missing not in MISSING_POLICIES:
         raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
-    if isinstance(source, Prices):
-        return pick_columns(source, columns)
-    if is_frame(source):
-        return prices_from_frame(source, columns, missing)
-    return read_csv(source, columns, missing)
+    if not isinstance(source, Prices) and not is_frame(source):
+        return read_csv(source, columns, missing, until)
+    prices = (pick_columns(source, columns) if isinstance(source, Prices)
+              else prices_from_frame(source, columns, missing))
+    if until is None:
+        return prices
+    keep = prices.before(until)
+    return Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
 
 
 def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:

@@ -98,7 +98,8 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
 def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable[str] = (
              "seed-lstm",), years: Iterable[int] = YEARS, seeds: Iterable[int] = (0,), *,
              target: str = "High", workers: int = 1,
-             progress: Callable[[int, int], None] | None = None, **overrides: Any) -> Backtest:
+             progress: Callable[[int, int], None] | None = None, missing: str = "drop",
+             **overrides: Any) -> Backtest:
     """Walk-forward backtest: each test year scored by a model trained on all days before it.
 
     Args:
@@ -110,6 +111,8 @@ def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable
         target: the column to forecast.
         workers: folds trained in parallel processes (one PyTorch thread each).
         progress: called as ``progress(done, total)`` after each fold.
+        missing: ``"drop"`` or ``"ffill"`` empty cells; each fold's warnings about them
+            are in its ``warnings``, naming the fold.
         **overrides: recipe fields applied to every preset, e.g. ``epochs=5``.
 
     Returns:
@@ -120,5 +123,5 @@ def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable
     for name in names:
         recipe_for(name, overrides)  # fail fast, before any worker starts
     folds = run_backtest([str(p) for p in paths], names, list(years), list(seeds), target,
-                         overrides, workers, progress)
+                         overrides, workers, progress, missing)
     return Backtest(folds, summarize_folds(folds))

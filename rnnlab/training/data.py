@@ -48,8 +48,9 @@ def load_split(
 
     With ``until``, days from that date on are left out (a backtest fold's end).
     """
-    return split_prices(read_prices(source, input_columns(target, features), missing), split,
-                        until)
+    cut = None if until is None else parse_date(until, "--until")
+    return split_prices(read_prices(source, input_columns(target, features), missing, until=cut),
+                        split, until)
 
 
 def split_prices(prices: Prices, split: str, until: str | None = None) -> Split:

@@ -35,6 +35,9 @@ def combine(members: list[tuple[Forecaster, Card]]) -> tuple[Forecaster, Card]:
         if len({repr(getattr(card, field)) for card in cards}) > 1:
             raise RnnlabError(f"ensemble: the checkpoints differ in {field}; train every "
                               "member on the same file, split and preprocessing")
+    if any(a.skip for a in archs):
+        raise RnnlabError("ensemble: linear-plus-recurrent members (residual presets) cannot "
+                          "be merged into one model; average their forecasts instead")
     depths = {len(a.cells) // a.branches for a in archs}
     if len(depths) > 1 or len({(a.units, a.bidirectional) for a in archs}) > 1:
         raise RnnlabError("ensemble: members need the same depth, units and directions "

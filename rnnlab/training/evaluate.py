@@ -1,4 +1,5 @@
-"""Score a trained model on the test days, beside persistence and flat.
+"""Score a trained model on the test days, beside the baselines (linear,
+close-anchored, persistence, flat; see :mod:`rnnlab.runtime.baselines`).
 
 Two views of the same days:
 
@@ -15,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
-from rnnlab.runtime.metrics import compare
 from rnnlab.training.data import Split
 from rnnlab.training.model import Forecaster
 
@@ -41,7 +42,7 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
 
     Returns ``{"test_start", "test_end", "days", "one_step": table, "generation": table,
     "predictions": {"dates", "actual", "one_step", "generation"}}`` where each table maps
-    model/persistence/flat to RMSE, MAE, MAPE. Multivariate models cannot generate, so
+    model and each baseline to RMSE, MAE, MAPE. Multivariate models cannot generate, so
     their results have no ``generation``.
     """
     encoder, raw, first = card.encoder, split.prices.values, split.first
@@ -57,14 +58,14 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
         "test_start": str(dates[0]),
         "test_end": str(dates[-1]),
         "days": int(len(actual)),
-        "one_step": compare(actual, {"model": one_step}, previous, last_known),
+        "one_step": score_one_step(encoder, raw, first, {"model": one_step}),
         "predictions": {"dates": [str(d) for d in dates], "actual": actual.tolist(),
                         "one_step": one_step.tolist()},
     }
-    if card.architecture.features == 1:  # only a univariate model can feed itself
+    if card.architecture.features == 1 and not card.architecture.skip:  # it can feed itself
         start = encoder.last_window(raw[:first])
         generated = encoder.path_levels(windowed_loop(predict, start, len(actual)), last_known)[0]
-        result["generation"] = compare(actual, {"model": generated}, previous, last_known)
+        result["generation"] = score_one_step(encoder, raw, first, {"model": generated})
         result["predictions"]["generation"] = generated.tolist()
     return result
 

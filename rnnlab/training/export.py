@@ -80,6 +80,11 @@ class GraphBuilder:
                 self.constant(f"{part}{i}", value)
         self.constant("head_W", model.head.weight.detach().cpu().numpy())
         self.constant("head_b", model.head.bias.detach().cpu().numpy())
+        if model.skip is not None:
+            self.constant("skip_W", model.skip.weight.detach().cpu().numpy().T)
+            self.constant("skip_b", model.skip.bias.detach().cpu().numpy())
+            self.constant("skip_from", np.array([-self.arch.skip], dtype=np.int64))
+            self.constant("rows", np.array([0, -1], dtype=np.int64))
         ints = {"axis0": [0], "axis1": [1], "axis2": [2], "one": [1], "one_scalar": 1,
                 "zero_scalar": 0,
                 "huge": [2**62], "last": -1, "flatten": [0, 0, -1],
@@ -201,6 +206,17 @@ class GraphBuilder:
         ]
         return _branch(nodes, f"{tag}_branch", f"{tag}_y_out", f"{tag}_state_out")
 
+    @staticmethod
+    def add_skip(nodes: list, y: str) -> str:
+        """``y + x[:, -skip:] (flattened) . skip_W + skip_b``, ``(batch, 1)``."""
+        nodes += [
+            helper.make_node("Slice", ["x", "skip_from", "huge", "axis1"], ["skip_x"]),
+            helper.make_node("Reshape", ["skip_x", "rows"], ["skip_flat"]),
+            helper.make_node("Gemm", ["skip_flat", "skip_W", "skip_b"], ["skip_y"]),
+            helper.make_node("Add", [y, "skip_y"], ["y_skip"]),
+        ]
+        return "y_skip"
+
     def own_constants(self, body: onnx.GraphProto, tag: str) -> None:
         """Give a Loop body its own copy of every initializer (weights too) it reads.
 
@@ -224,9 +240,11 @@ class GraphBuilder:
         state_shape = [arch.state_rows(), "batch", arch.units]
         nodes = [helper.make_node("Transpose", ["x"], ["x_tbf"], perm=[1, 0, 2])]
         y1, state1 = self.stack(nodes, "x_tbf", "state", "first")
+        if arch.skip:
+            y1 = self.add_skip(nodes, y1)
         self.add_noise(nodes, y1, "zero_scalar", "y1")
         nodes.append(helper.make_node("Identity", [state1], ["state1"]))
-        if arch.features == 1:
+        if arch.features == 1 and not arch.skip:
             loops = [helper.make_node("If", ["stateful"], ["loop_y", "loop_state"],
                                       then_branch=self.loop(stateful=True),
                                       else_branch=self.loop(stateful=False))]

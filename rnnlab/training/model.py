@@ -4,6 +4,7 @@
       -> [recurrent layer -> dropout] x layers      (rnn = Elman tanh, lstm, gru)
       -> last step's output (batch, units * directions)
       -> linear head -> (batch,) next scaled value
+      [+ skip: a linear map of x's last ``arch.skip`` steps, flattened]
 
 With ``branches > 1`` several such stacks read ``x`` side by side and the head reads
 their last outputs concatenated, ``(batch, branches * units * directions)``.
@@ -38,6 +39,7 @@ class Forecaster(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(arch.width * arch.branches, 1)
+        self.skip = nn.Linear(arch.skip * arch.features, 1) if arch.skip else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(batch, window, features)`` -> ``(batch,)``, every layer from a zero state."""
@@ -47,7 +49,11 @@ class Forecaster(nn.Module):
             for i in self.arch.branch(b):
                 h = self.dropout(self.layers[i](h)[0])
             last.append(h[:, -1])
-        return self.head(torch.cat(last, dim=-1)).squeeze(-1)
+        y = self.head(torch.cat(last, dim=-1)).squeeze(-1)
+        if self.skip is None:
+            return y
+        # y += x[:, -skip:] flattened (batch, skip * features) . w_skip + b_skip
+        return y + self.skip(x[:, -self.arch.skip:].reshape(len(x), -1)).squeeze(-1)
 
 
 def keras_init_(model: Forecaster) -> None:

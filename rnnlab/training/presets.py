@@ -16,6 +16,8 @@ class Recipe:
     uniform input weights, orthogonal recurrent weights, zero biases and an LSTM
     forget-gate bias of 1 (``init="keras"``). ``decay`` is Keras' legacy
     ``lr_t = lr / (1 + decay * step)``, counted in optimizer steps.
+    ``residual`` adds the linear baseline (ridge on the same window, fit first and
+    frozen) to the network's output, so the network learns what it leaves.
     """
 
     cells: tuple[str, ...] = ("lstm",) * 4
@@ -34,6 +36,7 @@ class Recipe:
     features: tuple[str, ...] = ()
     val_fraction: float = 0.0
     patience: int = 0
+    residual: bool = False
 
     def with_overrides(self, **changes) -> Recipe:
         """A copy with the non-None ``changes`` applied."""
@@ -63,6 +66,11 @@ PRESETS: dict[str, Recipe] = {
     "ohlc-gru": Recipe(cells=("gru",), units=32, dropout=0.1, optimizer="adam", epochs=80,
                        window=30, transform="relative", features=("Open", "Low", "Close"),
                        val_fraction=0.1, patience=10),
+    # ohlc-gru on top of the linear baseline: ridge on the same 30-day window, fit first
+    # and frozen; the GRU (head started at zero) learns only what the linear model leaves.
+    "residual-gru": Recipe(cells=("gru",), units=32, dropout=0.1, optimizer="adam", epochs=80,
+                           window=30, transform="relative", features=("Open", "Low", "Close"),
+                           val_fraction=0.1, patience=10, residual=True),
 }
 """Named recipes for ``rnnlab.train(preset=...)`` and ``rnnlab.backtest``. Each is a
 ``Recipe``: its fields (cells, units, dropout, optimizer, lr, epochs, batch, window,

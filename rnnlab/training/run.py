@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import torch
 
 from rnnlab import __version__
+from rnnlab.runtime.baselines import fit_linear
 from rnnlab.runtime.card import Architecture, Card
 from rnnlab.runtime.preprocessing import Encoder
 from rnnlab.training.data import Split
@@ -26,7 +28,8 @@ def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
     history = split.train[-encoder.history_days:]
     return Card(
         architecture=Architecture(tuple(recipe.cells), recipe.units, len(columns),
-                                  recipe.bidirectional),
+                                  recipe.bidirectional,
+                                  skip=recipe.window if recipe.residual else 0),
         encoder=encoder, target=columns[0], split=str(prices.dates[split.first]),
         train_start=str(prices.dates[0]), train_end=str(prices.dates[split.first - 1]),
         data_file=prices.path.replace("\\", "/").rsplit("/", 1)[-1], data_sha256=split.sha256,
@@ -41,8 +44,21 @@ def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
     card = make_card(split, recipe, preset, seed)
     x, y = card.encoder.supervised(split.train)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)
+    if model.skip is not None:
+        start_from_linear(model, fit_linear(card.encoder, split.train))
     history = fit(model, x, y, recipe, seed, resolve_device(device), progress)
     return finish(model.cpu(), card, split, history, recipe.to_dict())
+
+
+def start_from_linear(model: Forecaster, linear) -> None:
+    """Freeze the skip at the linear baseline's fit and zero the head: the network
+    starts as the linear model and learns only its residual."""
+    with torch.no_grad():
+        model.skip.weight.copy_(torch.as_tensor(linear.weights[None, :]))
+        model.skip.bias.fill_(linear.bias)
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+    model.skip.requires_grad_(False)
 
 
 def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
