@@ -4,11 +4,16 @@ For every ticker and test year, each linear model is ridge regression fit on the
 before the year (exactly rnnlab's linear baseline, :mod:`rnnlab.runtime.baselines`), scored
 on the year's days beside persistence; then the coefficients of the one-day model on IBM.
 
-    python scripts/linear_ablation.py > tutorial/results/linear-ablation.md
+    python scripts/linear_ablation.py [tutorial/results/backtest-ohlc-gru.json] \
+        > tutorial/results/linear-ablation.md
+
+Given a backtest's JSON, the table also shows that preset's RMSE (mean over its seeds) and
+its ratio to the last-day linear model.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -43,9 +48,11 @@ def load(ticker: str, columns: tuple[str, ...], year: int):
     return prices.values, prices.before(np.datetime64(f"{year}-01-01"))
 
 
-def ablation() -> list[str]:
-    """One row per ticker-year: RMSE of each linear model / persistence RMSE."""
-    names = ["close-anchored", *MODELS]
+def ablation(backtest: dict[tuple[str, int], dict]) -> list[str]:
+    """One row per ticker-year: RMSE of each linear model / persistence RMSE, and of the
+    backtested preset in ``backtest`` ((ticker, year) -> summary row), if any."""
+    preset = next(iter(backtest.values()))["preset"] if backtest else None
+    names = ["close-anchored", *MODELS, *([preset] if preset else [])]
     lines = ["| ticker | year | persistence RMSE | " + " | ".join(names) + " |",
              "|---|---|---|" + "---|" * len(names)]
     ratios = {name: [] for name in names}
@@ -61,6 +68,8 @@ def ablation() -> list[str]:
                 values = raw[:, [WHOLE_DAY.index(c) for c in columns]]
                 encoder = Encoder.fit(values[:first], columns, window, transform)
                 row[name] = scores(actual, linear_forecasts(encoder, values, first)[:-1])["rmse"]
+            if preset:
+                row[preset] = backtest[ticker, year]["rmse"]
             for name in names:
                 ratios[name].append(row[name] / base)
             lines.append(f"| {ticker} | {year} | {base:.3f} | "
@@ -68,6 +77,12 @@ def ablation() -> list[str]:
                          + " |")
     lines.append("| all | mean ratio | | " + " | ".join(
         f"{np.mean(ratios[n]):.3f}" for n in names) + " |")
+    if preset:
+        last_day = np.array(ratios["whole day, last day only"])
+        versus = np.array(ratios[preset]) / last_day
+        lines += ["", f"{preset} / the last-day linear model: below 1 in {(versus < 1).sum()} of "
+                  f"{len(versus)} ticker-years, mean {versus.mean():.3f} (range "
+                  f"{versus.min():.3f} to {versus.max():.3f})."]
     return lines
 
 
@@ -88,15 +103,19 @@ def coefficients(ticker: str = "IBM", year: int = 2017) -> list[str]:
     return lines
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     if not (DATA / "IBM_2006-01-01_to_2018-01-01.csv").is_file():
         sys.exit(f"needs the price files in {DATA}")
+    backtest = {}
+    for path in argv:
+        backtest |= {(r["ticker"], r["year"]): r
+                     for r in json.loads(Path(path).read_text())["summary"]}
     print("RMSE of tomorrow's High, and in brackets / persistence (below 1 beats it):\n")
-    print("\n".join(ablation()))
+    print("\n".join(ablation(backtest)))
     print("\nThe one-day model's weights: tomorrow's log(High_(t+1) / High_t) = sum of "
           "weight x input + intercept.\n")
     print("\n".join(coefficients()))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -54,8 +54,7 @@ def card_section(path: Path) -> list[str]:
         f"Test {m['test_start']} to {m['test_end']} ({m['days']} days), one step ahead from "
         "true history:", "", *table(m["one_step"]), "",
     ]
-    if enc.transform != "level":
-        lines += other_tickers(path)
+    lines += on_2017(path)
     if "generation" not in m:
         return lines + [f"It forecasts one step only: it would need tomorrow's "
                         f"{', '.join(enc.columns[1:])} to feed itself.", ""]
@@ -65,23 +64,25 @@ def card_section(path: Path) -> list[str]:
     ]
 
 
-def other_tickers(path: Path) -> list[str]:
-    """RMSE on each ticker's 2017, as `rnnlab forecast MODEL --start 2017-01-01` prints it."""
-    rows = ["| 2017, one step | model | linear | persistence | model / persistence |",
-            "|---|---|---|---|---|"]
+def on_2017(path: Path) -> list[str]:
+    """RMSE on each ticker's 2017 where the model is valid (level models: IBM only), as
+    `rnnlab forecast MODEL --start 2017-01-01` prints it, the linear baseline included."""
+    rows = ["| 2017, one step | model | linear | persistence | model / persistence "
+            "| model / linear |", "|---|---|---|---|---|---|"]
     model = load(path)
-    for ticker in TICKERS:
+    tickers = TICKERS if model.encoder.transform != "level" else TICKERS[:1]
+    for ticker in tickers:
         csv = DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)  # IBM's 2017-07-31, stated above
             s = model.forecast(read_prices(csv, model.encoder.columns), "2017-01-01").scores
-        rows.append(f"| {ticker} | {s['model']['rmse']:.3f} | {s['linear']['rmse']:.3f} | "
-                    f"{s['persistence']['rmse']:.3f} | "
-                    f"{s['model']['rmse'] / s['persistence']['rmse']:.3f} |")
-    return ["On every ticker's 2017 (the model still trained on IBM only; the linear baseline "
-            "fit on each file's days before 2017), from `rnnlab forecast "
-            f"{path.name} --csv ../shared/data/TICKER_2006-01-01_to_2018-01-01.csv "
-            "--start 2017-01-01`:", "", *rows, ""]
+        model_rmse = s["model"]["rmse"]
+        rows.append(f"| {ticker} | {model_rmse:.3f} | {s['linear']['rmse']:.3f} | "
+                    f"{s['persistence']['rmse']:.3f} | {model_rmse / s['persistence']['rmse']:.3f}"
+                    f" | {model_rmse / s['linear']['rmse']:.3f} |")
+    return [f"`rnnlab forecast {path.name} --csv ../shared/data/TICKER_2006-01-01_to_2018-01-01"
+            ".csv --start 2017-01-01` (trained on IBM; the linear baseline fit on each file's "
+            "days before 2017):", "", *rows, ""]
 
 
 def main(paths: list[str]) -> None:

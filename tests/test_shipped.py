@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import warnings
@@ -99,3 +100,13 @@ def test_wheel_carries_the_shipped_models(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for file in SHIPPED.values():
         assert f"rnnlab/exported/{file}" in names
+
+
+def test_forecast_without_a_model_uses_the_scale_free_forecaster(cli, ibm_csv):
+    code, out, err = cli("forecast", "--csv", ibm_csv, "--start", "2017-01-01", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert Path(result["model"]) == shipped_path(FORECASTER)
+    scores = result["scores"]
+    assert list(scores) == ["model", "linear", "close-anchored", "persistence", "flat"]
+    assert "two trading days ahead" in err  # IBM 2017-07-31 has no Open/Low

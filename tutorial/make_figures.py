@@ -19,6 +19,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from figures_beyond import FIGURES as BEYOND_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -184,7 +185,7 @@ def gru_gates(fast: bool) -> Figure:
 
 
 # Chapters 5 to 8: the shipped forecasters on real prices (see figures_forecasting.py).
-for _name, _draw in FORECASTING_FIGURES.items():
+for _name, _draw in {**FORECASTING_FIGURES, **BEYOND_FIGURES}.items():
     figure(_name)(_draw)
 
 
