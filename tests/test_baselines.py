@@ -150,3 +150,10 @@ def test_ibm_2017_linear_beats_persistence_with_the_whole_day(ibm_csv):
     assert list(table) == ["linear", "close-anchored", "persistence", "flat"]
     assert table["linear"]["rmse"] < table["close-anchored"]["rmse"] < table["persistence"][
         "rmse"]
+
+
+def test_too_few_rows_before_the_first_day_leave_the_linear_baseline_out():
+    raw = ohlc_walk(60)
+    encoder = Encoder.fit(raw[:40], COLUMNS, window=5, transform="relative")
+    assert "linear" in baseline_forecasts(encoder, raw, 6 + 10)
+    assert set(baseline_forecasts(encoder, raw, 6 + 9)) == {"close-anchored"}

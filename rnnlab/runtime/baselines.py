@@ -24,6 +24,8 @@ from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.preprocessing import Encoder
 
 HOLDOUT = 0.2
+# Fewer training windows than this before the first forecast day: no linear baseline.
+MIN_PAIRS = 10
 # Penalties relative to the mean eigenvalue of X^T X (trace / columns): scale-free.
 PENALTIES = (0.0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 
@@ -104,12 +106,15 @@ def baseline_forecasts(encoder: Encoder, raw: np.ndarray, first: int) -> dict[st
     """Every input-reading baseline that applies to ``encoder``'s inputs, by name.
 
     ``raw (days, features)`` holds the encoder's columns; the baselines are fit on
-    ``raw[:first]``. Each value is ``(days - first + 1,)`` prices (the last one is
-    the day after ``raw`` ends).
+    ``raw[:first]`` (the linear one only with at least ``MIN_PAIRS`` training windows).
+    Each value is ``(days - first + 1,)`` prices (the last one is the day after ``raw``
+    ends).
     """
-    forecasts = {"linear": linear_forecasts(encoder, raw, first)}
+    forecasts = {}
+    if first - encoder.history_days >= MIN_PAIRS:
+        forecasts["linear"] = linear_forecasts(encoder, raw, first)
     columns = encoder.columns
-    if "Close" in columns[1:]:
+    if "Close" in columns[1:] and first >= 2:
         forecasts["close-anchored"] = close_anchored_forecasts(
             raw[:, columns.index("Close")], raw[:, 0], first)
     return forecasts
