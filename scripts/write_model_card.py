@@ -96,7 +96,10 @@ def main(paths: list[str]) -> None:
         "on exactly the model's inputs (same columns, transform and window), fit on the "
         "training days; close-anchored (where Close is an input) is today's Close times the "
         "training days' mean ratio of the next High to the Close. `rnnlab forecast` without a "
-        "model uses `ohlc-gru`; `rnnlab generate` and `rnnlab.load()` use `return-gru`.", "",
+        "model uses `ohlc-gru`; `rnnlab generate` and `rnnlab.load()` use `return-gru`. "
+        "Models exported before the linear and close-anchored baselines existed got them from "
+        "`python scripts/add_card_baselines.py MODEL.onnx` (fit on the training days, no "
+        "retraining; the same numbers a rebuild stores).", "",
     ]
     for path in paths:
         lines += card_section(Path(path))
