@@ -1,6 +1,7 @@
 """Print one Markdown overview line per preset from ``rnnlab backtest --json`` files.
 
     python scripts/backtest_overview.py tutorial/results/backtest-*.json
+    python scripts/backtest_overview.py --table FILE.json ...   # every ticker-year instead
 
 A ticker, preset and year that several files hold (a whole run and a later rerun of some
 of its folds, e.g. ``backtest-ohlc-gru-2017-IBM.json``) counts once, from the file with
@@ -12,15 +13,16 @@ from __future__ import annotations
 import json
 import sys
 
-from rnnlab.training.backtest import overview
+from rnnlab.training.backtest import markdown, overview
 
 
-def main(paths: list[str]) -> None:
+def main(args: list[str]) -> None:
+    table = args[:1] == ["--table"]
     rows = {}
-    for path in sorted(paths, key=len):
+    for path in sorted(args[1:] if table else args, key=len):
         for row in json.loads(open(path).read())["summary"]:
             rows[row["ticker"], row["preset"], row["year"]] = row
-    print(overview(list(rows.values())))
+    print((markdown if table else overview)(list(rows.values())))
 
 
 if __name__ == "__main__":
