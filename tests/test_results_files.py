@@ -2,7 +2,8 @@
 
 The 36-fold ohlc-gru run was made before the input-reading baselines existed, which
 ``scripts/add_baselines.py`` added afterwards; its 2017 folds were rerun with today's
-``rnnlab backtest``. The reruns must reproduce every number of the older run's folds.
+``rnnlab backtest``. The reruns must reproduce every number of the older run's folds (the
+model's to float32 precision).
 """
 
 from __future__ import annotations
@@ -28,4 +29,6 @@ def test_reruns_reproduce_the_rescored_run():
             before = whole[key]["one_step"]
             assert fold["one_step"].keys() == before.keys()
             for name, row in fold["one_step"].items():
-                assert row == pytest.approx(before[name], rel=1e-9), (path.name, key, name)
+                # the model's forecasts are float32 sums: equal to a few parts in 10^8
+                tolerance = 1e-6 if name == "model" else 1e-12
+                assert row == pytest.approx(before[name], rel=tolerance), (path.name, key, name)
