@@ -12,7 +12,9 @@ import typer
 
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.cli.outputs import check_outputs
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import RnnlabError, in_range
 
 CHECKPOINT_HELP = "A checkpoint written by `rnnlab train`."
 
@@ -29,6 +31,10 @@ def _seeds(text: str) -> list[int]:
                           "e.g. 0,1,2") from None
     if not seeds:
         raise RnnlabError("--seeds: give at least one seed, e.g. 0")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
+    if len(set(seeds)) < len(seeds):
+        raise RnnlabError(f"--seeds '{text}': a seed repeats; each gives the same model")
     return seeds
 
 
@@ -77,6 +83,11 @@ def train(
     overrides = {"window": window, "epochs": epochs, "batch": batch, "transform": transform,
                  "val_fraction": val_fraction, "patience": patience,
                  "features": _names(features) or None}
+    paths = {seed: out if len(seed_list) == 1 else
+             out.with_name(f"{out.stem}-seed{seed}{out.suffix}") for seed in seed_list}
+    outs = {"--out": out} if len(seed_list) == 1 else {
+        f"--out (seed {seed})": path for seed, path in paths.items()}
+    check_outputs({**outs, "--plot": plot}, [csv], make_parents=True)
     runs, results = [], []
     for seed in seed_list:
         began = time.perf_counter()
@@ -84,7 +95,7 @@ def train(
                               device=device, progress=progress, threads=max(1, threads),
                               **overrides)
         seconds = time.perf_counter() - began
-        path = out if len(seed_list) == 1 else out.with_name(f"{out.stem}-seed{seed}{out.suffix}")
+        path = paths[seed]
         trained.save(path)
         evaluation = trained.evaluate()
         results.append(trained.result)
@@ -119,6 +130,7 @@ def evaluate(
     """Score a checkpoint on its test days (from its split date), beside the baselines."""
     from rnnlab.training.trained import Trained
 
+    check_outputs({"--plot": plot}, [checkpoint_path, csv])
     trained = Trained.load(checkpoint_path)
     evaluation = trained.evaluate(csv, missing)
     if plot:
@@ -137,6 +149,7 @@ def export(
     """Write a checkpoint as one self-describing ONNX file for the runtime."""
     from rnnlab.training.trained import Trained
 
+    check_outputs({"--output": output}, [checkpoint_path])
     trained = Trained.load(checkpoint_path)
     card = trained.card
     size = trained.export(output).stat().st_size
@@ -164,6 +177,7 @@ def backtest(
         year_list = [int(y) for y in _names(years)]
     except ValueError:
         raise RnnlabError(f"--years '{years}': use years separated by commas") from None
+    check_outputs({"--out": out}, csv)
     result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column, workers=workers,
                           progress=lambda done, total: typer.echo(f"fold {done}/{total}",
                                                                   err=True),
@@ -189,6 +203,7 @@ def ensemble(
     """Average trained models (e.g. seed-lstm and seed-gru) into one exportable model."""
     from rnnlab.training.api import ensemble as average
 
+    check_outputs({"--output": out}, [*checkpoints, csv])
     trained = average(checkpoints, csv, missing)
     trained.save(out)
     evaluation = trained.evaluate()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
 from rnnlab.runtime.prices import read_prices as read_csv
@@ -35,7 +35,8 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     """
     columns = tuple(columns)
     if missing not in MISSING_POLICIES:
-        raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
+        raise ArgumentError("missing", missing,
+                            f"is unknown; use {' or '.join(MISSING_POLICIES)}")
     if isinstance(source, Prices):
         return pick_columns(source, columns)
     if is_frame(source):

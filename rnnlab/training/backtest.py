@@ -12,7 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError, in_range
+from rnnlab.runtime.prices import read_prices
+from rnnlab.training.data import input_columns
 from rnnlab.training.presets import Recipe, preset
+
+MAX_WORKERS = 64
 
 
 def run_fold(job: dict) -> dict:
@@ -40,8 +46,7 @@ def backtest(csvs: list[str], presets: list[str], years: list[int], seeds: list[
     jobs = [{"csv": c, "preset": p, "year": y, "seed": s, "target": target,
              "overrides": overrides or {}}
             for c, p, y, s in itertools.product(csvs, presets, years, seeds)]
-    for name in presets:
-        preset(name)  # fail fast on an unknown preset, before any worker starts
+    check_folds(csvs, presets, years, seeds, target, overrides or {}, workers)
     results = []
     if workers <= 1:
         for job in jobs:
@@ -55,6 +60,28 @@ def backtest(csvs: list[str], presets: list[str], years: list[int], seeds: list[
             if progress:
                 progress(len(results), len(jobs))
     return results
+
+
+def check_folds(csvs: list[str], presets: list[str], years: list[int], seeds: list[int],
+                target: str, overrides: dict, workers: int) -> None:
+    """Fail fast, before any worker starts: every argument in range, every fold has days."""
+    if not years or not seeds:
+        raise ArgumentError("years" if not years else "seeds", [], "is empty; give at least one")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
+    for year in years:
+        in_range("years", year, 1000, 9998)
+    in_range("workers", workers, 1, MAX_WORKERS)
+    for name in presets:
+        recipe = preset(name).with_overrides(**overrides)
+        for csv in csvs:
+            dates = read_prices(csv, input_columns(target, recipe.features)).dates
+            for year in years:
+                first = np.datetime64(f"{year}-01-01")
+                inside = (dates >= first) & (dates < np.datetime64(f"{year + 1}-01-01"))
+                if not inside.any() or dates[0] >= first:
+                    raise ArgumentError("years", year, f"{csv} runs {dates[0]} to {dates[-1]}; "
+                                        "a test year needs days in it and days before it")
 
 
 def summarize_folds(results: list[dict]) -> list[dict]:
