@@ -23,8 +23,8 @@ except ImportError:  # pragma: no cover - older typer uses click itself
 from rnnlab.cli import INTERRUPTED, runtime_commands, training_commands  # noqa: F401
 from rnnlab.cli.app import app
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
+from rnnlab.runtime.extras import install_hint, missing_package
 
-TRAINING_PACKAGES = {"torch", "onnx", "tqdm"}
 USAGE = 2
 MAX_MESSAGE = 2000
 
@@ -52,10 +52,10 @@ def run(argv: list[str] | None) -> None:
     except RnnlabError as error:
         fail(str(error))
     except ModuleNotFoundError as error:
-        if (error.name or "").split(".")[0] not in TRAINING_PACKAGES:
+        package = missing_package(error)
+        if package is None:
             raise
-        fail(f"this command needs {error.name}, part of the training side: "
-             "pip install 'rnnlab[train]'")
+        fail(str(install_hint(package, "this command")))
     if code == INTERRUPTED:  # typer turns a Ctrl-C inside a command into exit code 130
         raise KeyboardInterrupt
     if code:
