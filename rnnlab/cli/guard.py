@@ -25,6 +25,9 @@ from rnnlab.cli.app import app
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.extras import install_hint, missing_package
 
+# click >= 8.2 raises this for a bare `rnnlab`; older click prints the help itself.
+NO_ARGS = getattr(click_errors, "NoArgsIsHelpError", ())
+
 USAGE = 2
 MAX_MESSAGE = 2000
 
@@ -39,7 +42,7 @@ def run(argv: list[str] | None) -> None:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     try:
         code = app(args=argv, prog_name="rnnlab", standalone_mode=False)
-    except click_errors.NoArgsIsHelpError as error:
+    except NO_ARGS as error:
         typer.echo(error.format_message())
         raise SystemExit(USAGE) from None
     except click_errors.UsageError as error:
