@@ -134,3 +134,19 @@ def test_runaway_paths_and_weekday_labels_are_warned(cli, tiny, monkeypatch):
     assert any("leave the range a price can take (first: -5.00" in w for w in warnings)
     assert any("are weekdays, not an exchange's trading days" in w for w in warnings)
     assert all(w.startswith("warning: ") for w in warnings)
+
+
+def test_checkpoint_write_failure_is_one_error(tiny, tmp_path, monkeypatch):
+    import torch
+
+    from rnnlab.training import checkpoint
+
+    def full(*_, **__):
+        raise RuntimeError("[enforce fail at inline_container.cc:603] . unexpected pos 64\n"
+                           "PytorchStreamWriter failed writing file data/0: file write failed")
+
+    monkeypatch.setattr(torch, "save", full)
+    run = tiny["run"]
+    with pytest.raises(RnnlabError, match="m.pt: writing failed \\(\\[enforce fail"):
+        checkpoint.save(tmp_path / "m.pt", run.model, run.card, {})
+    assert list(tmp_path.iterdir()) == []

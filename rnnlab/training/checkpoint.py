@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import warnings
 from pathlib import Path
 
@@ -22,7 +23,10 @@ def save(path: str | Path, model: Forecaster, card: Card, recipe: dict) -> None:
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
     }
     with atomic_path(path) as temp:
-        torch.save(payload, temp)
+        try:
+            torch.save(payload, temp)
+        except RuntimeError as error:  # torch reports a failed write (a full disk) this way
+            raise OSError(errno.EIO, _first_line(error)) from None
 
 
 def load(path: str | Path) -> tuple[Forecaster, Card, dict]:
