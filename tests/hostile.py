@@ -174,6 +174,7 @@ def metadata_cases(card: dict) -> dict[str, tuple[str, str | None]]:
         "preset newline": ("preset", json.dumps("x\nerror: fake")),
         "data_file carriage return": ("data_file", json.dumps("a\rb.csv")),
         "version bell": ("rnnlab_version", json.dumps("0.1\x07")),
+        "preset bidi override": ("preset", json.dumps("gru\u202e1lm")),
         "preset 5000 chars": ("preset", json.dumps("p" * 5000)),
         "split not a date": ("split", json.dumps("2015-13-45")),
         "split 2017 only": ("split", json.dumps("2017")),

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import warnings
 
-# C0 and C1 control characters (tab and newline included): never echoed raw.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (tab and newline included) and the bidirectional
+# overrides that reorder what a terminal shows: never echoed raw.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SHOWN_CHARS = 60
 
 
@@ -45,7 +46,7 @@ def warn(message: str) -> None:
 
 def printable(text: str, limit: int = SHOWN_CHARS) -> str:
     """``text`` safe to show on one line: control characters escaped, long text cut."""
-    shown = CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    shown = CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
     return shown if len(shown) <= limit else shown[:limit] + "..."
 
 
