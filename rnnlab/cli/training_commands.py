@@ -165,11 +165,22 @@ def backtest(
     seeds: str = typer.Option("0", help="Comma-separated seeds per fold."),
     column: str = typer.Option("High", help="The target column to forecast."),
     epochs: int = typer.Option(None, help="Override every preset's epochs."),
-    workers: int = typer.Option(1, help="Folds trained in parallel processes."),
+    workers: int = typer.Option(1, help="Folds trained in parallel local processes."),
+    scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
+                                  "workers of this Dask scheduler (tcp://HOST:8786) instead; "
+                                  "needs rnnlab[dask]."),
+    store: Path = typer.Option(Path("runs/backtest.sqlite"), help="SQLite store of finished "
+                               "folds: each is written as it finishes, and a rerun trains only "
+                               "the folds not yet stored."),
+    report: bool = typer.Option(False, "--report", help="Train nothing: print the tables from "
+                                "the folds in --store (all must be there)."),
     out: Path = typer.Option(None, help="Write the summary table to this Markdown file."),
     json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
+    progress: bool = typer.Option(True, help="Show a progress bar over folds (stderr)."),
 ) -> None:
     """Walk-forward backtest: each year tested by a model trained on all days before it."""
+    from contextlib import ExitStack
+
     from rnnlab.runtime.files import write_text
     from rnnlab.training.api import backtest as run_backtest
 
@@ -177,18 +188,28 @@ def backtest(
         year_list = [int(y) for y in _names(years)]
     except ValueError:
         raise RnnlabError(f"--years '{years}': use years separated by commas") from None
-    check_outputs({"--out": out}, csv)
-    result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column, workers=workers,
-                          progress=lambda done, total: typer.echo(f"fold {done}/{total}",
-                                                                  err=True),
-                          epochs=epochs)
+    # The store's folder (runs/ by default) is created when missing; --out's must exist.
+    check_outputs({"--store": store}, csv, make_parents=True)
+    check_outputs({"--out": out, "--store": store if store.parent.is_dir() else None}, csv)
+    if scheduler and workers > 1:
+        raise RnnlabError("--workers and --scheduler: give one; the scheduler's workers "
+                          "train the folds")
+    with ExitStack() as stack:
+        executor = None
+        if scheduler and not report:
+            from rnnlab.training.cluster import dask_executor
+
+            executor = stack.enter_context(dask_executor(scheduler))
+        result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column,
+                              workers=workers, executor=executor, store=store,
+                              stored_only=report, progress=progress, epochs=epochs)
     table = result.markdown()
     if out:
         write_text(out, table + "\n")
     if json_:
         emit_json({"folds": result.folds, "summary": result.summary})
     else:
-        typer.echo(table)
+        typer.echo(table + "\n\n" + result.overview())
 
 
 @app.command()

@@ -52,18 +52,21 @@ def load_split(
                         until)
 
 
-def split_prices(prices: Prices, split: str, until: str | None = None) -> Split:
-    """``prices`` split at the date ``split``; see :func:`load_split`."""
-    day = parse_date(split, "split")
-    if until is not None:
-        keep = prices.before(parse_date(until, "until"))
-        prices = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
-    first = prices.before(day)
-    if first == 0 or first == len(prices.dates):
+def split_prices(prices: Prices, split: str, until: str | None = None,
+                 sha256: str | None = None) -> Split:
+    """``prices`` split at the date ``split``; see :func:`load_split`.
+
+    ``sha256`` identifies the data they came from; None: their :func:`fingerprint` (a
+    backtest fold brings its file's sha256 to a worker that may not see the file).
+    """
+    first = prices.before(parse_date(split, "split"))
+    keep = len(prices.dates) if until is None else prices.before(parse_date(until, "until"))
+    if first == 0 or first >= keep:
         runs = f"{prices.dates[0]} to {prices.dates[-1]}" if len(prices.dates) else "no days"
         raise ArgumentError("split", split, f"{prices.path} runs {runs}, so one side is empty; "
                             "pick a date inside that range")
-    return Split(prices, first, fingerprint(prices))
+    kept = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
+    return Split(kept, first, sha256 or fingerprint(prices))
 
 
 def fingerprint(prices: Prices) -> str:
