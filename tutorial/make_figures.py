@@ -19,6 +19,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from figures_cells import FIGURES as CELL_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -183,8 +184,9 @@ def gru_gates(fast: bool) -> Figure:
     return _gate_figure("gru", {"z": "update gate $z_t$", "r": "reset gate $r_t$"}, fast)
 
 
-# Chapters 5 to 8: the shipped forecasters on real prices (see figures_forecasting.py).
-for _name, _draw in FORECASTING_FIGURES.items():
+# Diagrams of the cells (figures_cells.py), then chapters 5 to 8: the shipped forecasters
+# on real prices (figures_forecasting.py).
+for _name, _draw in {**CELL_FIGURES, **FORECASTING_FIGURES}.items():
     figure(_name)(_draw)
 
 
