@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -93,7 +94,7 @@ def one_step_lag(fast: bool) -> Figure:
     data = prices("IBM", fast)
     models = shipped()
     forecasts = {name: model.forecast(data) for name, model in models.items()}
-    fig, (zoom, bars) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=(1.4, 1))
+    fig, (zoom, bars) = plt.subplots(2, 1, figsize=(6.4, 7.6))
     f = forecasts["lstm"]
     days = slice(100, 140)
     zoom.plot(f.dates[days], f.actual[days], "o-", color="tab:red", ms=3, label="real")
@@ -101,11 +102,12 @@ def one_step_lag(fast: bool) -> Figure:
               label="persistence (real, one day late)")
     zoom.plot(f.dates[days], f.predicted[days], "o-", color="tab:blue", ms=3,
               label="LSTM one-step forecast")
-    zoom.set_title("40 days of 2017, zoomed in")
-    zoom.set_ylabel("High (USD)")
+    zoom.set_title("40 days of 2017, zoomed in", fontsize=14)
+    zoom.set_ylabel("High (USD)", fontsize=13)
     zoom.grid(alpha=0.3)
-    zoom.legend(fontsize=9)
-    zoom.tick_params(axis="x", labelrotation=30)
+    zoom.legend(fontsize=11)
+    zoom.tick_params(labelsize=11)
+    zoom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     lags = range(-3, 7)
     width = 0.8 / len(forecasts)
     for i, (name, forecast) in enumerate(forecasts.items()):
@@ -116,11 +118,12 @@ def one_step_lag(fast: bool) -> Figure:
               + ", ".join(f"k={k}: {c:.3f}" for k, c in zip(lags, corr)))
     bars.axhline(0, color="black", lw=0.6)
     bars.set_xticks(list(lags))
-    bars.set_xlabel("lag $k$ (trading days)")
-    bars.set_ylabel("correlation")
-    bars.set_title("forecast's daily change vs the real change $k$ days earlier")
+    bars.set_xlabel("lag $k$ (trading days)", fontsize=13)
+    bars.set_ylabel("correlation", fontsize=13)
+    bars.set_title("forecast's daily change vs the\nreal change $k$ days earlier", fontsize=14)
+    bars.tick_params(labelsize=11)
     bars.grid(alpha=0.3, axis="y")
-    bars.legend()
+    bars.legend(fontsize=11)
     fig.tight_layout()
     return fig
 

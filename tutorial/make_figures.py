@@ -54,7 +54,7 @@ def figure(name: str) -> Callable[[Callable[[bool], Figure]], FigureFunction]:
 def _box(ax: plt.Axes, x: float, y: float, text: str, color: str) -> None:
     ax.add_patch(FancyBboxPatch((x - 0.35, y - 0.25), 0.7, 0.5, boxstyle="round,pad=0.05",
                                 facecolor=color, edgecolor="black"))
-    ax.text(x, y, text, ha="center", va="center", fontsize=12)
+    ax.text(x, y, text, ha="center", va="center", fontsize=16)
 
 
 def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], text: str = "",
@@ -62,38 +62,40 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], t
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, **style))
     if text:
         ax.text((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1], text,
-                ha="center", fontsize=10, color="dimgray")
+                ha="center", fontsize=14, color="dimgray")
 
 
 def _cell_column(ax: plt.Axes, x: float, step: str, input_label: str = "") -> None:
     """One box ``h`` with its input ``x_step`` below and its output ``h_step`` above."""
     _box(ax, x, 1, "$h$", "lightsteelblue")
     _arrow(ax, (x, 0), (x, 0.7), input_label, offset=(0.3, -0.05))
-    ax.text(x, -0.12, f"$x_{{{step}}}$", ha="center", va="top", fontsize=12)
+    ax.text(x, -0.12, f"$x_{{{step}}}$", ha="center", va="top", fontsize=16)
     _arrow(ax, (x, 1.3), (x, 1.9))
-    ax.text(x, 2.0, f"$h_{{{step}}}$", ha="center", fontsize=12)
+    ax.text(x, 2.0, f"$h_{{{step}}}$", ha="center", fontsize=16)
 
 
 @figure("rnn_unrolled")
 def rnn_unrolled(fast: bool) -> Figure:
-    """Chapter 1: a recurrent layer with its loop, and the same layer unrolled over 4 steps."""
-    fig, ax = plt.subplots(figsize=(10, 3.4))
-    _cell_column(ax, 0, "t", "$W_{ih}$")
-    _arrow(ax, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
-    ax.text(0.95, 1, "$W_{hh}$", va="center", fontsize=10, color="dimgray")
-    ax.text(1.55, 1, "=", ha="center", va="center", fontsize=22)
-    ax.text(2.1, 1, "$h_0$", ha="center", va="center", fontsize=12, color="tab:red")
-    for t in range(1, 5):
-        x = 3.0 + 1.5 * (t - 1)
-        _cell_column(ax, x, str(t), "$W_{ih}$")
-        _arrow(ax, (x - 0.75 if t == 1 else x - 1.1, 1), (x - 0.4, 1),
+    """Chapter 1: a recurrent layer with its loop (top), and the same layer unrolled (bottom)."""
+    fig, (loop, unrolled) = plt.subplots(2, 1, figsize=(6, 5.6), height_ratios=(1, 1))
+    _cell_column(loop, 0, "t", "$W_{ih}$")
+    _arrow(loop, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
+    loop.text(0.95, 1, "$W_{hh}$", va="center", fontsize=15, color="dimgray")
+    loop.set_title("the loop", fontsize=15)
+    unrolled.text(-0.6, 1, "$h_0$", ha="center", va="center", fontsize=16, color="tab:red")
+    for t in range(1, 4):
+        x = 0.9 + 1.6 * (t - 1)
+        _cell_column(unrolled, x, str(t), "$W_{ih}$")
+        _arrow(unrolled, (x - 1.2 if t > 1 else -0.4, 1), (x - 0.4, 1),
                "" if t == 1 else "$W_{hh}$", color="tab:red")
-    ax.text(8.15, 1, "...", ha="center", va="center", fontsize=18)
-    ax.set_xlim(-0.6, 8.4)
-    ax.set_ylim(-0.5, 2.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title("The loop (left) unrolled in time (right): the same weights at every step")
+    unrolled.text(4.95, 1, "...", ha="center", va="center", fontsize=18)
+    unrolled.set_title("unrolled in time: the same weights at every step", fontsize=15)
+    for ax in (loop, unrolled):
+        ax.set_xlim(-0.9, 5.2)
+        ax.set_ylim(-0.55, 2.35)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.tight_layout()
     return fig
 
 
