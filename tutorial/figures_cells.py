@@ -74,12 +74,12 @@ def lstm_cell(fast: bool) -> Figure:
     _cell_frame(ax, 1.0, 0.5, 9.2, 5.5)
     top, rail, gates = 4.8, 1.2, 2.4
     f_x, i_x, g_x, o_x, out_x = 2.6, 4.0, 5.4, 6.8, 8.1
-    # the cell state line: C_{t-1} -> (x f_t) -> (+ i_t g_t) -> C_t
+    # the cell state line: c_{t-1} -> (x f_t) -> (+ i_t g_t) -> c_t
     _wire(ax, [(0.0, top), (f_x - 0.3, top)])
     _wire(ax, [(f_x + 0.3, top), (g_x - 0.3, top)])
     _wire(ax, [(g_x + 0.3, top), (10.2, top)])
-    _label(ax, (0.0, top + 0.25), "$C_{t-1}$", va="bottom")
-    _label(ax, (10.2, top + 0.25), "$C_t$", ha="right", va="bottom")
+    _label(ax, (0.0, top + 0.25), "$c_{t-1}$", va="bottom")
+    _label(ax, (10.2, top + 0.25), "$c_t$", ha="right", va="bottom")
     _op(ax, (f_x, top), r"$\times$")
     _op(ax, (g_x, top), "$+$")
     # h_{t-1} and x_t side by side on the rail, read by all four layers
@@ -88,7 +88,7 @@ def lstm_cell(fast: bool) -> Figure:
     _wire(ax, [(1.7, -0.5), (1.7, rail)], arrow=False)
     _label(ax, (1.85, -0.55), "$x_t$", va="bottom")
     for x, text, name in [(f_x, r"$\sigma$", "$f_t$"), (i_x, r"$\sigma$", "$i_t$"),
-                          (g_x, "tanh", r"$\tilde C_t$"), (o_x, r"$\sigma$", "")]:
+                          (g_x, "tanh", r"$\tilde c_t$"), (o_x, r"$\sigma$", "")]:
         _wire(ax, [(x, rail), (x, gates - 0.32)])
         _layer(ax, (x, gates), text, width=1.05 if text == "tanh" else 0.8)
         _label(ax, (x + 0.15, gates + 0.45), name, size=FONT - 2, va="bottom")
@@ -99,7 +99,7 @@ def lstm_cell(fast: bool) -> Figure:
     _wire(ax, [(i_x, gates + 0.3), (i_x, 3.7), (g_x - 0.3, 3.7)])
     _wire(ax, [(g_x, gates + 0.3), (g_x, 3.4)])
     _wire(ax, [(g_x, 4.0), (g_x, top - 0.3)])
-    # read-out: h_t = o_t * tanh(C_t)
+    # read-out: h_t = o_t * tanh(c_t)
     _op(ax, (out_x, 3.65), "tanh", radius=0.45, size=FONT - 3)
     _wire(ax, [(out_x, top), (out_x, 4.1)])
     _op(ax, (out_x, gates), r"$\times$")

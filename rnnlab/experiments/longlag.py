@@ -44,6 +44,8 @@ class Config:
     max_steps: int = 3000
     eval_every: int = 25
     threshold: float = 0.01
+    #: the gradient's norm is clipped to this before each step; ``None`` turns clipping off
+    clip_norm: float | None = 1.0
 
 
 FULL = Config()
@@ -92,12 +94,21 @@ class LastStepRegressor(nn.Module):
         return self.head(outputs[-1]).squeeze(-1)
 
 
-def train_trial(kind: str, length: int, seed: int,
-                config: Config = FULL) -> tuple[Trial, LastStepRegressor]:
-    """Train one model from seed ``seed``; stop at the first evaluation below the threshold."""
+def train_trial(kind: str, length: int, seed: int, config: Config = FULL,
+                prepare: Callable[[LastStepRegressor], None] | None = None,
+                ) -> tuple[Trial, LastStepRegressor]:
+    """Train one model from seed ``seed``; stop at the first evaluation below the threshold.
+
+    ``prepare``, if given, is called with the freshly initialised model before the optimiser
+    sees it: it may change weights in place (a forget-gate bias, an identity ``W_hh``) or
+    replace ``model.recurrent`` by another layer reading 2 features with the same
+    ``hidden_size``.
+    """
     start = time.perf_counter()
     torch.manual_seed(seed)
     model = LastStepRegressor(kind, config.hidden_size)
+    if prepare is not None:
+        prepare(model)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     data = torch.Generator().manual_seed(seed)
     x_test, y_test = adding_batch(512, length, torch.Generator().manual_seed(10_000 + seed))
@@ -108,7 +119,8 @@ def train_trial(kind: str, length: int, seed: int,
             loss = nn.functional.mse_loss(model(x), y)
             optimizer.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            if config.clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
             step += 1
             if step % config.eval_every == 0:
