@@ -1,5 +1,5 @@
 """The ``rnnlab`` command line: runtime commands (forecast, generate, info) and training
-commands (train, evaluate, export, backtest). Training commands import PyTorch only
+commands (train, evaluate, export, backtest, ensemble). Training commands import PyTorch only
 when they run, so ``rnnlab --help`` and the runtime commands work without it.
 
 A Ctrl-C while the commands load is answered like one later: ``error: interrupted``,

@@ -66,7 +66,7 @@ def generate(
     mode: str = typer.Option(None, help="windowed (re-run the window, as trained) or "
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
-                             "about 40x cheaper."),
+                             "many times cheaper (measured in benchmarks/sampling.md)."),
     out: Path = typer.Option(None, help="Write Date,generated (with --samples: Date,median,"
                              "p05,p95), and actual where --csv has the days, to this CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),

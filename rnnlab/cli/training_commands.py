@@ -221,7 +221,7 @@ def ensemble(
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
-    """Average trained models (e.g. seed-lstm and seed-gru) into one exportable model."""
+    """Average trained models, such as seed-lstm and seed-gru, into one exportable model."""
     from rnnlab.training.api import ensemble as average
 
     check_outputs({"--output": out}, [*checkpoints, csv])
