@@ -68,6 +68,21 @@ def _cell_frame(ax: Axes, left: float, bottom: float, right: float, top: float) 
                                 edgecolor="gray", zorder=0))
 
 
+def _state_line(ax: Axes, y: float, times_x: float, plus_x: float, names: tuple[str, str]
+                ) -> None:
+    """The line along the top of a cell: in at the left, a product, a sum, out at the right.
+
+    ``names`` are the labels of the state coming in and going out.
+    """
+    _wire(ax, [(0.0, y), (times_x - 0.3, y)])
+    _wire(ax, [(times_x + 0.3, y), (plus_x - 0.3, y)])
+    _wire(ax, [(plus_x + 0.3, y), (10.2, y)])
+    _label(ax, (0.0, y + 0.25), names[0], va="bottom")
+    _label(ax, (10.2, y + 0.25), names[1], ha="right", va="bottom")
+    _op(ax, (times_x, y), r"$\times$")
+    _op(ax, (plus_x, y), "$+$")
+
+
 def lstm_cell(fast: bool) -> Figure:
     """Chapter 3: the LSTM cell, four layers (f, i, candidate, o) around the cell state line."""
     fig, ax = _canvas(6.4, 4.6, (-0.2, 10.4), (-0.7, 6.6))
@@ -75,13 +90,7 @@ def lstm_cell(fast: bool) -> Figure:
     top, rail, gates = 4.8, 1.2, 2.4
     f_x, i_x, g_x, o_x, out_x = 2.6, 4.0, 5.4, 6.8, 8.1
     # the cell state line: c_{t-1} -> (x f_t) -> (+ i_t g_t) -> c_t
-    _wire(ax, [(0.0, top), (f_x - 0.3, top)])
-    _wire(ax, [(f_x + 0.3, top), (g_x - 0.3, top)])
-    _wire(ax, [(g_x + 0.3, top), (10.2, top)])
-    _label(ax, (0.0, top + 0.25), "$c_{t-1}$", va="bottom")
-    _label(ax, (10.2, top + 0.25), "$c_t$", ha="right", va="bottom")
-    _op(ax, (f_x, top), r"$\times$")
-    _op(ax, (g_x, top), "$+$")
+    _state_line(ax, top, f_x, g_x, ("$c_{t-1}$", "$c_t$"))
     # h_{t-1} and x_t side by side on the rail, read by all four layers
     _wire(ax, [(0.0, rail), (o_x, rail)], arrow=False)
     _label(ax, (0.0, rail - 0.25), "$h_{t-1}$", va="top")
@@ -120,13 +129,7 @@ def gru_cell(fast: bool) -> Figure:
     top, rail, gates = 4.8, 0.9, 2.3
     z_x, r_x, mix_x, n_x = 2.4, 3.8, 5.6, 7.6
     # the state line: h_{t-1} -> (x z_t) -> (+ (1 - z_t) n_t) -> h_t
-    _wire(ax, [(0.0, top), (z_x - 0.3, top)])
-    _wire(ax, [(z_x + 0.3, top), (n_x - 0.3, top)])
-    _wire(ax, [(n_x + 0.3, top), (10.2, top)])
-    _label(ax, (0.0, top + 0.25), "$h_{t-1}$", va="bottom")
-    _label(ax, (10.2, top + 0.25), "$h_t$", ha="right", va="bottom")
-    _op(ax, (z_x, top), r"$\times$")
-    _op(ax, (n_x, top), "$+$")
+    _state_line(ax, top, z_x, n_x, ("$h_{t-1}$", "$h_t$"))
     _wire(ax, [(9.5, top), (9.5, 6.4)])
     # h_{t-1} drops to the rail, where x_t joins: the gates read both
     _wire(ax, [(0.6, top), (0.6, rail), (n_x, rail)], arrow=False)
