@@ -57,15 +57,15 @@ def _add_step(totals: RnnGradients, x: Array, h_prev: Array, h: Array, dh: Array
     ``h_{t-1}``, ``h_t`` and ``dL/dh_t``. Sums over the batch.
     """
     # $\delta_t = \partial L / \partial a_t = \partial L / \partial h_t \odot (1 - h_t^2)$
-    da = dh * (1.0 - h ** 2)
+    delta = dh * (1.0 - h ** 2)
     # $\partial L / \partial W_{ih} \mathrel{+}= \delta_t\, x_t^\top$
-    totals.weight_ih[...] += da.T @ x
+    totals.weight_ih[...] += delta.T @ x
     # $\partial L / \partial W_{hh} \mathrel{+}= \delta_t\, h_{t-1}^\top$
-    totals.weight_hh[...] += da.T @ h_prev
+    totals.weight_hh[...] += delta.T @ h_prev
     # $\partial L / \partial b \mathrel{+}= \delta_t$
-    totals.bias[...] += da.sum(axis=0)
+    totals.bias[...] += delta.sum(axis=0)
     # $\partial L / \partial h_{t-1} = W_{hh}^\top \delta_t$ (rows are the batch: $\delta_t W_{hh}$)
-    return da @ w_hh
+    return delta @ w_hh
 
 
 def rnn_backward(xs: ArrayLike, hs: Array, g: ArrayLike, p: CellParams,
