@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from figures_cells import FIGURES as CELL_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
+from figures_forecasting import phone_sized
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -100,10 +101,11 @@ def rnn_unrolled(fast: bool) -> Figure:
 
 
 @figure("tanh_derivative")
+@phone_sized
 def tanh_derivative(fast: bool) -> Figure:
     """Chapter 2: tanh and its derivative, which is at most 1 and tiny once tanh saturates."""
     a = np.linspace(-4, 4, 401)
-    fig, ax = plt.subplots(figsize=(6, 3.4))
+    fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.plot(a, np.tanh(a), label=r"$\tanh(a)$")
     ax.plot(a, 1 - np.tanh(a) ** 2, label=r"$\tanh'(a) = 1 - \tanh^2(a)$")
     ax.axhline(0, color="gray", lw=0.5)
@@ -114,11 +116,13 @@ def tanh_derivative(fast: bool) -> Figure:
 
 
 @figure("gradient_norms")
+@phone_sized
 def gradient_norms(fast: bool) -> Figure:
     """Chapter 2: measured gradient norms through time for untrained RNN/LSTM/GRU layers."""
     result = gradients.measure(seq_len=51, seeds=range(2)) if fast else gradients.measure()
-    ax = gradients.plot(result)
-    return ax.figure
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    gradients.plot(result, ax)
+    return fig
 
 
 @figure("adding_success")
@@ -152,13 +156,13 @@ def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndar
 
 def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
     x, gates = _gate_traces(kind, fast)
-    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(9, 2 + 1.8 * len(shown)), sharex=True)
+    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(6.4, 2 + 2 * len(shown)), sharex=True)
     steps = np.arange(len(x))
     marked = steps[x[:, 1].numpy() > 0]
     axes[0].bar(steps, x[:, 0].numpy(), color=["tab:red" if m else "lightgray"
                                                 for m in x[:, 1].numpy()])
     axes[0].set_ylabel("value $v_t$")
-    axes[0].set_title(f"{kind.upper()} trained on the adding problem: marked values in red")
+    axes[0].set_title(f"{kind.upper()} trained on the adding problem:\nmarked values in red")
     # units that react most to the markers (in the first gate shown) come first
     first = gates[next(iter(shown))]
     response = first[marked].mean(axis=0) - np.delete(first, marked, axis=0).mean(axis=0)
@@ -175,12 +179,14 @@ def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
 
 
 @figure("lstm_gates")
+@phone_sized
 def lstm_gates(fast: bool) -> Figure:
     """Chapter 3: input and forget gate activations of a trained LSTM (computed in numpy)."""
     return _gate_figure("lstm", {"i": "input gate $i_t$", "f": "forget gate $f_t$"}, fast)
 
 
 @figure("gru_gates")
+@phone_sized
 def gru_gates(fast: bool) -> Figure:
     """Chapter 4: update and reset gate activations of a trained GRU (computed in numpy)."""
     return _gate_figure("gru", {"z": "update gate $z_t$", "r": "reset gate $r_t$"}, fast)
