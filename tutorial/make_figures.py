@@ -126,11 +126,14 @@ def gradient_norms(fast: bool) -> Figure:
 
 
 @figure("adding_success")
+@phone_sized
 def adding_success(fast: bool) -> Figure:
     """Chapter 2: success rates on the adding problem (the full mode takes a few minutes)."""
     results = longlag.run(longlag.FAST if fast else longlag.FULL)
     print(results.format())
-    return longlag.plot_success(results).figure
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    longlag.plot_success(results, ax)
+    return fig
 
 
 def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndarray]]:
