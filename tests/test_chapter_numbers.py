@@ -1,5 +1,5 @@
 """Chapter 2's tables are the files its commands write, and those files hold what the code
-computes: the chapter includes them (``--8<--``) and types none of their numbers."""
+computes: chapter 2 includes them (``--8<--``), and no page types a copy of their numbers."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from rnnlab.experiments import gradients, longlag  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "tutorial" / "02-vanishing-gradients.md"
+PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [ROOT / "tutorial" / "index.md"]
 GRADIENTS = "tutorial/results/gradient-norms.md"
 ADDING = "tutorial/results/adding-problem.md"
 
@@ -49,20 +50,25 @@ def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
 
 
 def typed_forms(cell: str) -> list[str]:
-    """How a number of a table cell could be typed in the chapter: ``5.84e-15`` also as
-    ``5.84 \\times 10^{-15}``, a step count as ``(915 steps)``."""
-    forms = re.findall(r"\(\d+ steps\)", cell)
+    """How a number of a table cell could be typed in a page: ``5.84e-15`` also as
+    ``5.84 \\times 10^{-15}``, a step count ``(1265 steps)`` as ``1265 steps`` or
+    ``1,265 steps``."""
+    forms = []
+    for steps in re.findall(r"\((\d+) steps\)", cell):
+        forms += [f"{steps} steps", f"{int(steps):,} steps"]
     for mantissa, exponent in re.findall(r"(\d\.\d+)e([+-]\d+)", cell):
         forms += [f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{int(exponent)}}}"]
     return forms
 
 
-def test_chapter_includes_the_tables_and_types_none_of_their_numbers() -> None:
+def test_chapter_includes_the_tables_and_no_page_types_their_numbers() -> None:
     chapter = CHAPTER.read_text(encoding="utf-8")
+    pages = {page.name: page.read_text(encoding="utf-8") for page in PAGES}
     for path in (GRADIENTS, ADDING):
         assert f'--8<-- "{path}"' in chapter
         cells = table_cells((ROOT / path).read_text(encoding="utf-8")).values()
         forms = {form for row in cells for cell in row for form in typed_forms(cell)}
         assert forms, f"{path} has no numbers"
-        typed = sorted(form for form in forms if form in chapter)
-        assert not typed, f"{CHAPTER.name} types numbers of {path}: {typed}"
+        typed = sorted((name, form) for name, text in pages.items() for form in forms
+                       if form in text)
+        assert not typed, f"pages type numbers of {path}: {typed}"
