@@ -72,3 +72,29 @@ def test_chapter_includes_the_tables_and_no_page_types_their_numbers() -> None:
         typed = sorted((name, form) for name, text in pages.items() for form in forms
                        if form in text)
         assert not typed, f"pages type numbers of {path}: {typed}"
+
+
+def test_out_writes_the_markdown_that_names_its_command(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(longlag, "FAST", longlag.Config(lengths=(6,), kinds=("gru",),
+                                                        seeds=(0,), max_steps=10, eval_every=5))
+    out = tmp_path / "adding.md"
+    longlag.main(["--fast", "--out", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert written_by(text) == f"python -m rnnlab.experiments.longlag --fast --out {out}"
+    assert list(table_cells(text)) == ["gru"]
+
+
+@pytest.mark.parametrize("main", [gradients.main, longlag.main])
+def test_out_in_a_missing_folder_is_one_error_line_before_any_work(
+        main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(longlag, "run", lambda *args: pytest.fail("trained anyway"))
+    monkeypatch.setattr(gradients, "measure", lambda **kwargs: pytest.fail("measured anyway"))
+    out = tmp_path / "missing" / "table.md"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", str(out)])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"error: --out {out}: the folder {out.parent} does not "
+                                       "exist; create it first\n")
+    assert not out.parent.exists()
