@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from benchmarks.rows import Row, times
+from benchmarks.rows import Reference, Row, times
 
 COLUMNS = ("case", "model", "peer", "rnnlab", "peer's", "peer / rnnlab", "target", "verdict",
            "reference (earlier session)", "notes")
@@ -30,6 +30,17 @@ class Report:
     machine: dict
     notes: list[str]
     rows: list[Row]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        """The report that :meth:`to_dict` wrote (``results.json``), to render it again."""
+        rows = []
+        for row in data["rows"]:
+            fields = {k: v for k, v in row.items() if k not in ("verdict", "reference")}
+            reference = row.get("reference")
+            rows.append(Row(**fields, reference=Reference(**reference) if reference else None))
+        return cls(data["command"], data["date"], data["quick"], data["machine"],
+                   data["notes"], rows)
 
     def to_dict(self) -> dict:
         return {"command": self.command, "date": self.date, "quick": self.quick,
@@ -59,7 +70,12 @@ class Report:
             "", METHOD,
         ]
         for group in dict.fromkeys(row.group for row in self.rows):
-            lines += ["", f"## {group}", "", table([r for r in self.rows if r.group == group])]
+            # each table is a snippet section that pages can include alone, e.g.
+            # --8<-- "benchmarks/results.md:training" (the marker lines are dropped)
+            section = group.replace(" ", "-")
+            lines += ["", f"## {group}", "", f"<!-- --8<-- [start:{section}] -->",
+                      table([r for r in self.rows if r.group == group]),
+                      f"<!-- --8<-- [end:{section}] -->"]
         return "\n".join(lines) + "\n"
 
 

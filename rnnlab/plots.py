@@ -10,7 +10,8 @@ from rnnlab.runtime.extras import require
 from rnnlab.runtime.files import atomic_path
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib's pyplot on the file-only Agg backend, or an error naming the extra."""
     require("matplotlib", "--plot").use("Agg")
     import matplotlib.pyplot as plt
 
@@ -23,7 +24,7 @@ def save_lines(path: str | Path, dates: np.ndarray, lines: dict[str, np.ndarray]
 
     ``band`` is an optional (low, high) pair shaded behind the lines, e.g. a 5-95% fan.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(10, 4.5))
     if band is not None:
         ax.fill_between(dates, band[0], band[1], color="tab:orange", alpha=0.25,

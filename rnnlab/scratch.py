@@ -98,7 +98,7 @@ def lstm_gates(x: Array, h: Array, p: CellParams) -> tuple[Array, Array, Array, 
     i = sigmoid(a_i)
     # forget gate, how much of the old cell state is kept: $f_t = \sigma(a_f)$
     f = sigmoid(a_f)
-    # candidate cell state: $\tilde C_t = \tanh(a_g)$
+    # candidate cell state: $\tilde c_t = \tanh(a_g)$
     g = np.tanh(a_g)
     # output gate, how much of the cell state is shown: $o_t = \sigma(a_o)$
     o = sigmoid(a_o)
@@ -112,9 +112,9 @@ def lstm_cell(x: Array, state: tuple[Array, Array], p: CellParams) -> tuple[Arra
     """
     h, c = state
     i, f, g, o = lstm_gates(x, h, p)
-    # $C_t = f_t \odot C_{t-1} + i_t \odot \tilde C_t$
+    # $c_t = f_t \odot c_{t-1} + i_t \odot \tilde c_t$
     c = f * c + i * g
-    # $H_t = o_t \odot \tanh(C_t)$
+    # $h_t = o_t \odot \tanh(c_t)$
     h = o * np.tanh(c)
     return h, c
 

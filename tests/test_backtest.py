@@ -7,17 +7,18 @@ import pytest
 from helpers import write_prices
 
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.prices import read_prices
 from rnnlab.training.backtest import backtest, markdown, overview, summarize_folds
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
 
-def test_folds_by_year_with_baselines(tmp_path):
+def test_folds_by_year_with_baselines(tmp_path, capsys):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=800, start="2014-01-01")
-    seen = []
     folds = backtest([str(csv)], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,
-                     progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (4, 4)
+                     progress=True)
+    bar = capsys.readouterr().err.splitlines()[-1]
+    assert "folds: 100%" in bar and "4/4" in bar  # tqdm's bar over folds, on stderr
     assert {(f["year"], f["seed"]) for f in folds} == {(2015, 0), (2015, 1), (2016, 0), (2016, 1)}
     by_year = {f["year"]: f for f in folds if f["seed"] == 0}
     assert by_year[2015]["days"] == 261  # weekdays of 2015: the fold stops at 2016-01-01
@@ -45,9 +46,25 @@ def test_parallel_workers_give_the_same_results(tmp_path):
     assert [f["one_step"] for f in serial] == [f["one_step"] for f in parallel]
 
 
+def test_prices_in_memory_give_the_same_folds_as_their_file(tmp_path):
+    csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
+    prices = read_prices(csv, ("Open", "High", "Low"))
+    from_file = backtest([str(csv)], ["seed-gru"], [2016], [0], overrides=TINY)
+    from_memory = backtest([prices], ["seed-gru"], [2016], [0], overrides=TINY)
+    assert from_memory == from_file
+
+
 def test_unknown_preset_fails_before_training(tmp_path):
     with pytest.raises(RnnlabError, match="--preset: 'nope' is unknown"):
         backtest(["x.csv"], ["nope"], [2015], [0])
+
+
+@pytest.mark.parametrize(("year", "side"), [(2014, "training"), (2020, "test")])
+def test_years_outside_the_data_fail_before_training(tmp_path, year, side):
+    csv = write_prices(tmp_path / "TEST_prices.csv", days=300, start="2014-01-01")
+    with pytest.raises(RnnlabError, match=f"years={year}: .* runs 2014-01-01 to 2015-02-24, "
+                       f"so that fold has no {side} days"):
+        backtest([str(csv)], ["seed-gru"], [2015, year], [0], overrides=TINY)
 
 
 def test_overview_counts_folds_against_persistence_and_linear():

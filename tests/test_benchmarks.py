@@ -127,3 +127,16 @@ def test_sampling_table_compares_batches_with_single_paths():
     assert [r[0] for r in rows[1:]] == ["| one windowed path", "| one stateful path",
                                         "| 4 stateful paths", "| 4 windowed paths"]
     assert rows[1][2] == "1.00" and rows[2][3] == "1.00 |"  # each single path against itself
+
+
+def test_committed_markdown_is_the_committed_json_rendered() -> None:
+    """benchmarks/results.md (which the tutorial includes by section) renders results.json."""
+    from benchmarks.report import Report
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    report = Report.from_dict(json.loads((folder / "results.json").read_text()))
+    markdown = (folder / "results.md").read_text()
+    assert report.to_markdown() == markdown
+    for group in dict.fromkeys(row.group for row in report.rows):
+        section = group.replace(" ", "-")
+        assert f"<!-- --8<-- [start:{section}] -->" in markdown

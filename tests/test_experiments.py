@@ -1,5 +1,6 @@
 """Chapter 2's experiments measure what the tutorial says they measure."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -111,3 +112,29 @@ def test_make_figures_fast_writes_valid_pngs(tmp_path: Path) -> None:
     for png in pngs:
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000, png.name
+
+
+def test_train_trial_prepare_hook_changes_the_model_before_training() -> None:
+    seen = []
+
+    def identity_relu(model: longlag.LastStepRegressor) -> None:
+        model.recurrent = torch.nn.RNN(2, TINY.hidden_size, nonlinearity="relu")
+        with torch.no_grad():
+            model.recurrent.weight_hh_l0.copy_(torch.eye(TINY.hidden_size))
+        seen.append(model.recurrent)
+
+    _, model = longlag.train_trial("rnn", 6, seed=0, config=TINY, prepare=identity_relu)
+    assert model.recurrent is seen[0] and model.recurrent.nonlinearity == "relu"
+    # the replaced layer was trained: the optimiser saw its weights
+    assert not torch.equal(model.recurrent.weight_hh_l0, torch.eye(TINY.hidden_size))
+
+
+def test_clip_norm_none_turns_clipping_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_",
+                        lambda params, norm: calls.append(norm))
+    longlag.train_trial("rnn", 6, seed=0, config=TINY)
+    assert calls == [1.0] * TINY.max_steps
+    calls.clear()
+    longlag.train_trial("rnn", 6, seed=0, config=dataclasses.replace(TINY, clip_norm=None))
+    assert calls == []

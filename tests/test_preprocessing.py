@@ -76,7 +76,7 @@ def test_relative_measures_every_price_against_the_previous_target():
     np.testing.assert_allclose(changes[:, 1], np.log(raw[1:, 1] / raw[:-1, 0]))
     # the target's own column and the logged Volume are the same as under logret
     np.testing.assert_allclose(changes[:, [0, 2]], logret.changes(raw)[:, [0, 2]])
-    with pytest.raises(RnnlabError, match="--transform relative: prices must be positive"):
+    with pytest.raises(RnnlabError, match="the relative transform needs prices above zero"):
         relative.changes(-raw)
 
 

@@ -62,8 +62,8 @@ def test_duplicate_dates_are_named(tmp_path):
         read_prices(path)
 
 
-@pytest.mark.parametrize("cell, problem", [("abc", "not a number"), ("nan", "not finite"),
-                                           ("inf", "not finite")])
+@pytest.mark.parametrize("cell, problem", [("abc", "not a plain decimal number"),
+                                           ("nan", "not a value"), ("inf", "not a value")])
 def test_bad_values_name_line_and_column(tmp_path, cell, problem):
     path = write(tmp_path, "2020-01-02,1,2,0.5,1.5,100,X", f"2020-01-03,1,{cell},0.5,1.5,100,X")
     with pytest.raises(RnnlabError, match=f"line 3, column High: '{cell}' is {problem}"):
@@ -81,5 +81,5 @@ def test_missing_file_bad_date_and_policy(tmp_path):
         read_prices(tmp_path / "absent.csv")
     with pytest.raises(RnnlabError, match="line 2, column Date: '02/01/2020' is not a date"):
         read_prices(write(tmp_path, "02/01/2020,1,2,0.5,1.5,100,X"))
-    with pytest.raises(RnnlabError, match="--missing: 'zero' is unknown"):
+    with pytest.raises(RnnlabError, match="missing='zero': is unknown"):
         read_prices(write(tmp_path, "2020-01-02,1,2,0.5,1.5,100,X"), missing="zero")

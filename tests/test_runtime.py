@@ -88,9 +88,10 @@ def test_bad_model_files(tiny, tmp_path, case, message):
 def test_bad_generation_arguments(tiny):
     model = load(tiny["onnx"])
     for steps in (0, -3, MAX_STEPS + 1):
-        with pytest.raises(RnnlabError, match=f"--steps {steps}: must be between 1 and"):
+        # Python callers see the parameter's name (the CLI shows --steps instead).
+        with pytest.raises(RnnlabError, match=f"steps={steps}: must be between 1 and"):
             model.generate(steps)
-    with pytest.raises(RnnlabError, match="--mode: 'sideways' is unknown"):
+    with pytest.raises(RnnlabError, match="mode='sideways': is unknown"):
         model.generate(5, mode="sideways")
 
 
@@ -120,7 +121,7 @@ def test_sampled_paths_spread_around_the_deterministic_one(tiny):
     assert (high - low).min() > 0
     inside = (low <= plain.values[0]) & (plain.values[0] <= high)
     assert inside.mean() > 0.8
-    with pytest.raises(RnnlabError, match="--samples -1: must be between 0 and"):
+    with pytest.raises(RnnlabError, match="samples=-1: must be between 0 and"):
         model.generate(5, samples=-1)
 
 

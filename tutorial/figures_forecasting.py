@@ -10,8 +10,11 @@ the numbers that the chapters quote.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
@@ -24,6 +27,20 @@ from rnnlab.runtime.shipped import shipped_path
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SPLIT = np.datetime64("2017-01-01")
 COLORS = {"lstm": "tab:blue", "gru": "tab:green"}
+#: Type sizes for the plots of chapters 5 and 6, drawn about 6.4 inches wide so that they
+#: stay legible when a phone shows them 390 px wide.
+PHONE = {"font.size": 13, "axes.titlesize": 13, "axes.labelsize": 13, "legend.fontsize": 11,
+         "xtick.labelsize": 11, "ytick.labelsize": 11}
+
+
+def phone_sized(draw: Callable[[bool], Figure]) -> Callable[[bool], Figure]:
+    """Draw ``draw``'s figure with the :data:`PHONE` type sizes."""
+    @functools.wraps(draw)
+    def drawn(fast: bool) -> Figure:
+        with plt.rc_context(PHONE):
+            return draw(fast)
+
+    return drawn
 
 
 def prices(ticker: str, fast: bool) -> Prices:
@@ -63,10 +80,11 @@ def _change_correlations(forecast, lags: range) -> np.ndarray:
     return np.array(out)
 
 
+@phone_sized
 def one_step_forecast(fast: bool) -> Figure:
     """Chapter 5: the notebook's plot, real IBM High vs one-step forecasts in 2017."""
     data = prices("IBM", fast)
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
     forecasts = {name: model.forecast(data) for name, model in shipped().items()}
     first = next(iter(forecasts.values()))
     ax.plot(first.dates, first.actual, color="tab:red", lw=1.4, label="real IBM High")
@@ -78,22 +96,22 @@ def one_step_forecast(fast: bool) -> Figure:
               f"{np.mean(f.predicted - f.actual):+.3f}")
     persistence = first.scores["persistence"]["rmse"]
     print(f"persistence RMSE {persistence:.3f}, flat RMSE {first.scores['flat']['rmse']:.3f}")
-    ax.set_title(f"{first.dates[0]} to {first.dates[-1]}: each day forecast from the 60 true "
-                 f"days before it (persistence RMSE {persistence:.2f})")
-    ax.set_xlabel("date")
+    ax.set_title(f"{first.dates[0]} to {first.dates[-1]}: each day forecast\nfrom the 60 "
+                 f"true days before it (persistence RMSE {persistence:.2f})")
     ax.set_ylabel("High (USD)")
     ax.grid(alpha=0.3)
-    ax.legend()
-    fig.autofmt_xdate()
+    ax.legend(fontsize=10)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
     return fig
 
 
+@phone_sized
 def one_step_lag(fast: bool) -> Figure:
     """Chapter 5: one-step forecasts follow the truth a day or two late."""
     data = prices("IBM", fast)
     models = shipped()
     forecasts = {name: model.forecast(data) for name, model in models.items()}
-    fig, (zoom, bars) = plt.subplots(1, 2, figsize=(12, 4), width_ratios=(1.4, 1))
+    fig, (zoom, bars) = plt.subplots(2, 1, figsize=(6.4, 7.6))
     f = forecasts["lstm"]
     days = slice(100, 140)
     zoom.plot(f.dates[days], f.actual[days], "o-", color="tab:red", ms=3, label="real")
@@ -101,11 +119,12 @@ def one_step_lag(fast: bool) -> Figure:
               label="persistence (real, one day late)")
     zoom.plot(f.dates[days], f.predicted[days], "o-", color="tab:blue", ms=3,
               label="LSTM one-step forecast")
-    zoom.set_title("40 days of 2017, zoomed in")
-    zoom.set_ylabel("High (USD)")
+    zoom.set_title("40 days of 2017, zoomed in", fontsize=14)
+    zoom.set_ylabel("High (USD)", fontsize=13)
     zoom.grid(alpha=0.3)
-    zoom.legend(fontsize=9)
-    zoom.tick_params(axis="x", labelrotation=30)
+    zoom.legend(fontsize=11)
+    zoom.tick_params(labelsize=11)
+    zoom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     lags = range(-3, 7)
     width = 0.8 / len(forecasts)
     for i, (name, forecast) in enumerate(forecasts.items()):
@@ -116,15 +135,17 @@ def one_step_lag(fast: bool) -> Figure:
               + ", ".join(f"k={k}: {c:.3f}" for k, c in zip(lags, corr)))
     bars.axhline(0, color="black", lw=0.6)
     bars.set_xticks(list(lags))
-    bars.set_xlabel("lag $k$ (trading days)")
-    bars.set_ylabel("correlation")
-    bars.set_title("forecast's daily change vs the real change $k$ days earlier")
+    bars.set_xlabel("lag $k$ (trading days)", fontsize=13)
+    bars.set_ylabel("correlation", fontsize=13)
+    bars.set_title("forecast's daily change vs the\nreal change $k$ days earlier", fontsize=14)
+    bars.tick_params(labelsize=11)
     bars.grid(alpha=0.3, axis="y")
-    bars.legend()
+    bars.legend(fontsize=11)
     fig.tight_layout()
     return fig
 
 
+@phone_sized
 def generation_paths(fast: bool) -> Figure:
     """Chapter 6: 2017 generated free-running from the last training window.
 
@@ -135,7 +156,7 @@ def generation_paths(fast: bool) -> Figure:
     first = data.before(SPLIT)
     actual = data.values[first:, 0]
     dates = data.dates[first:]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ax.plot(dates, actual, color="tab:red", lw=1.4, label="real IBM High")
     for name, model in shipped().items():
         ours = model.generate(len(actual), _before(data, first)).values[0]
@@ -154,12 +175,11 @@ def generation_paths(fast: bool) -> Figure:
               f"{model.encoder.hi[0]:.2f}")
     ax.axhline(shipped()["lstm"].encoder.hi[0], color="gray", lw=0.8, ls=":",
                label="highest training price (scaled 1.0)")
-    ax.set_title(f"{len(actual)} trading days generated, each prediction fed back as input")
-    ax.set_xlabel("date")
+    ax.set_title(f"{len(actual)} trading days generated,\neach prediction fed back as input")
     ax.set_ylabel("High (USD)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="center right")
-    fig.autofmt_xdate()
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
     return fig
 
 
@@ -181,12 +201,13 @@ def _horizon_errors(model: Model, data: Prices, first: int, horizon: int,
     return np.abs(paths - truth).mean(axis=0), np.abs(flat - truth).mean(axis=0)
 
 
+@phone_sized
 def generation_error(fast: bool) -> Figure:
     """Chapter 6: error growth with the horizon, and windowed vs stateful generation."""
     data = prices("IBM", fast)
     first = data.before(SPLIT)
     horizon = 60
-    fig, (grow, diverge) = plt.subplots(1, 2, figsize=(12, 4))
+    fig, (grow, diverge) = plt.subplots(2, 1, figsize=(6.4, 8.4))
     h = np.arange(1, horizon + 1)
     for name, model in shipped().items():
         model_error, flat_error = _horizon_errors(model, data, first, horizon,
@@ -204,7 +225,7 @@ def generation_error(fast: bool) -> Figure:
               + ", ".join(f"{gap[k - 1]:.2e}" for k in (2, 10, 60, 251))
               + f"; max {gap.max():.2e} USD")
     grow.plot(h, flat_error, color="gray", ls="--", label="flat (last known price)")
-    grow.set_xlabel("horizon (trading days after the last true input)")
+    grow.set_xlabel("horizon (trading days after\nthe last true input)")
     grow.set_ylabel("mean absolute error (USD)")
     grow.set_title("2017, paths started every " + ("25" if fast else "5") + " trading days")
     grow.grid(alpha=0.3)

@@ -20,7 +20,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from figures_beyond import FIGURES as BEYOND_FIGURES
+from figures_cells import FIGURES as CELL_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
+from figures_forecasting import phone_sized
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -54,7 +56,7 @@ def figure(name: str) -> Callable[[Callable[[bool], Figure]], FigureFunction]:
 def _box(ax: plt.Axes, x: float, y: float, text: str, color: str) -> None:
     ax.add_patch(FancyBboxPatch((x - 0.35, y - 0.25), 0.7, 0.5, boxstyle="round,pad=0.05",
                                 facecolor=color, edgecolor="black"))
-    ax.text(x, y, text, ha="center", va="center", fontsize=12)
+    ax.text(x, y, text, ha="center", va="center", fontsize=16)
 
 
 def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], text: str = "",
@@ -62,46 +64,49 @@ def _arrow(ax: plt.Axes, start: tuple[float, float], end: tuple[float, float], t
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, **style))
     if text:
         ax.text((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1], text,
-                ha="center", fontsize=10, color="dimgray")
+                ha="center", fontsize=14, color="dimgray")
 
 
 def _cell_column(ax: plt.Axes, x: float, step: str, input_label: str = "") -> None:
     """One box ``h`` with its input ``x_step`` below and its output ``h_step`` above."""
     _box(ax, x, 1, "$h$", "lightsteelblue")
     _arrow(ax, (x, 0), (x, 0.7), input_label, offset=(0.3, -0.05))
-    ax.text(x, -0.12, f"$x_{{{step}}}$", ha="center", va="top", fontsize=12)
+    ax.text(x, -0.12, f"$x_{{{step}}}$", ha="center", va="top", fontsize=16)
     _arrow(ax, (x, 1.3), (x, 1.9))
-    ax.text(x, 2.0, f"$h_{{{step}}}$", ha="center", fontsize=12)
+    ax.text(x, 2.0, f"$h_{{{step}}}$", ha="center", fontsize=16)
 
 
 @figure("rnn_unrolled")
 def rnn_unrolled(fast: bool) -> Figure:
-    """Chapter 1: a recurrent layer with its loop, and the same layer unrolled over 4 steps."""
-    fig, ax = plt.subplots(figsize=(10, 3.4))
-    _cell_column(ax, 0, "t", "$W_{ih}$")
-    _arrow(ax, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
-    ax.text(0.95, 1, "$W_{hh}$", va="center", fontsize=10, color="dimgray")
-    ax.text(1.55, 1, "=", ha="center", va="center", fontsize=22)
-    ax.text(2.1, 1, "$h_0$", ha="center", va="center", fontsize=12, color="tab:red")
-    for t in range(1, 5):
-        x = 3.0 + 1.5 * (t - 1)
-        _cell_column(ax, x, str(t), "$W_{ih}$")
-        _arrow(ax, (x - 0.75 if t == 1 else x - 1.1, 1), (x - 0.4, 1),
+    """Chapter 1: a recurrent layer with its loop (top), and the same layer unrolled (bottom)."""
+    fig, (loop, unrolled) = plt.subplots(2, 1, figsize=(6, 5.6), height_ratios=(1, 1))
+    _cell_column(loop, 0, "t", "$W_{ih}$")
+    _arrow(loop, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
+    loop.text(0.95, 1, "$W_{hh}$", va="center", fontsize=15, color="dimgray")
+    loop.set_title("the loop", fontsize=15)
+    unrolled.text(-0.6, 1, "$h_0$", ha="center", va="center", fontsize=16, color="tab:red")
+    for t in range(1, 4):
+        x = 0.9 + 1.6 * (t - 1)
+        _cell_column(unrolled, x, str(t), "$W_{ih}$")
+        _arrow(unrolled, (x - 1.2 if t > 1 else -0.4, 1), (x - 0.4, 1),
                "" if t == 1 else "$W_{hh}$", color="tab:red")
-    ax.text(8.15, 1, "...", ha="center", va="center", fontsize=18)
-    ax.set_xlim(-0.6, 8.4)
-    ax.set_ylim(-0.5, 2.3)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title("The loop (left) unrolled in time (right): the same weights at every step")
+    unrolled.text(4.95, 1, "...", ha="center", va="center", fontsize=18)
+    unrolled.set_title("unrolled in time: the same weights at every step", fontsize=15)
+    for ax in (loop, unrolled):
+        ax.set_xlim(-0.9, 5.2)
+        ax.set_ylim(-0.55, 2.35)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.tight_layout()
     return fig
 
 
 @figure("tanh_derivative")
+@phone_sized
 def tanh_derivative(fast: bool) -> Figure:
     """Chapter 2: tanh and its derivative, which is at most 1 and tiny once tanh saturates."""
     a = np.linspace(-4, 4, 401)
-    fig, ax = plt.subplots(figsize=(6, 3.4))
+    fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.plot(a, np.tanh(a), label=r"$\tanh(a)$")
     ax.plot(a, 1 - np.tanh(a) ** 2, label=r"$\tanh'(a) = 1 - \tanh^2(a)$")
     ax.axhline(0, color="gray", lw=0.5)
@@ -112,19 +117,24 @@ def tanh_derivative(fast: bool) -> Figure:
 
 
 @figure("gradient_norms")
+@phone_sized
 def gradient_norms(fast: bool) -> Figure:
     """Chapter 2: measured gradient norms through time for untrained RNN/LSTM/GRU layers."""
     result = gradients.measure(seq_len=51, seeds=range(2)) if fast else gradients.measure()
-    ax = gradients.plot(result)
-    return ax.figure
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    gradients.plot(result, ax)
+    return fig
 
 
 @figure("adding_success")
+@phone_sized
 def adding_success(fast: bool) -> Figure:
     """Chapter 2: success rates on the adding problem (the full mode takes a few minutes)."""
     results = longlag.run(longlag.FAST if fast else longlag.FULL)
     print(results.format())
-    return longlag.plot_success(results).figure
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    longlag.plot_success(results, ax)
+    return fig
 
 
 def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndarray]]:
@@ -150,13 +160,13 @@ def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndar
 
 def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
     x, gates = _gate_traces(kind, fast)
-    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(9, 2 + 1.8 * len(shown)), sharex=True)
+    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(6.4, 2 + 2 * len(shown)), sharex=True)
     steps = np.arange(len(x))
     marked = steps[x[:, 1].numpy() > 0]
     axes[0].bar(steps, x[:, 0].numpy(), color=["tab:red" if m else "lightgray"
                                                 for m in x[:, 1].numpy()])
     axes[0].set_ylabel("value $v_t$")
-    axes[0].set_title(f"{kind.upper()} trained on the adding problem: marked values in red")
+    axes[0].set_title(f"{kind.upper()} trained on the adding problem:\nmarked values in red")
     # units that react most to the markers (in the first gate shown) come first
     first = gates[next(iter(shown))]
     response = first[marked].mean(axis=0) - np.delete(first, marked, axis=0).mean(axis=0)
@@ -173,19 +183,22 @@ def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
 
 
 @figure("lstm_gates")
+@phone_sized
 def lstm_gates(fast: bool) -> Figure:
     """Chapter 3: input and forget gate activations of a trained LSTM (computed in numpy)."""
     return _gate_figure("lstm", {"i": "input gate $i_t$", "f": "forget gate $f_t$"}, fast)
 
 
 @figure("gru_gates")
+@phone_sized
 def gru_gates(fast: bool) -> Figure:
     """Chapter 4: update and reset gate activations of a trained GRU (computed in numpy)."""
     return _gate_figure("gru", {"z": "update gate $z_t$", "r": "reset gate $r_t$"}, fast)
 
 
-# Chapters 5 to 8: the shipped forecasters on real prices (see figures_forecasting.py).
-for _name, _draw in {**FORECASTING_FIGURES, **BEYOND_FIGURES}.items():
+# Diagrams of the cells (figures_cells.py), then chapters 5 to 8: the shipped forecasters
+# on real prices (figures_forecasting.py) and chapter 8's baselines (figures_beyond.py).
+for _name, _draw in {**CELL_FIGURES, **FORECASTING_FIGURES, **BEYOND_FIGURES}.items():
     figure(_name)(_draw)
 
 

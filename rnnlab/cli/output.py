@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,21 @@ from rnnlab.runtime.files import write_text
 
 
 def emit_json(payload: dict) -> None:
-    """Print ``payload`` as JSON (NaN becomes null)."""
-    typer.echo(json.dumps(payload, indent=2, default=_plain).replace("NaN", "null"))
+    """Print ``payload`` as strict JSON: NaN and infinities become null."""
+    typer.echo(json.dumps(_finite(payload), indent=2, default=_plain, allow_nan=False))
+
+
+def _finite(value):
+    """``value`` with every non-finite float (nested in dicts, lists, arrays) as None."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return _finite(value.tolist())
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
 
 
 def write_table(path: Path, dates: np.ndarray, columns: dict[str, np.ndarray]) -> None:

@@ -8,9 +8,10 @@ import typer
 
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json, write_table
+from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
-from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED
+from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, resolve
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
               f"{', '.join(SHIPPED)}.")
@@ -32,6 +33,7 @@ def forecast(
     """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
     the model's inputs, fit on the rows before the first forecast day), close-anchored
     (when Close is an input), persistence and flat."""
+    check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model, FORECASTER)])
     forecaster = load(model, default=FORECASTER)
     result = forecaster.forecast(csv, start, end, missing)
     target = forecaster.card.target
@@ -63,11 +65,12 @@ def generate(
                              "window stored in the model)."),
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
                               "before it, and score the path against the rows from it."),
-    steps: int = typer.Option(251, help=f"Trading days to generate (1 to {MAX_STEPS})."),
+    steps: int = typer.Option(251, help=f"Days to generate (1 to {MAX_STEPS}): the file's "
+                              "trading days where it has them, weekdays after it."),
     mode: str = typer.Option(None, help="windowed (re-run the window, as trained) or "
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
-                             "far cheaper (benchmarks/sampling.md)."),
+                             "many times cheaper (measured in benchmarks/sampling.md)."),
     out: Path = typer.Option(None, help="Write Date,generated (with --samples: Date,median,"
                              "p05,p95), and actual where --csv has the days, to this CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
@@ -79,6 +82,7 @@ def generate(
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
     """Generate the next STEPS days autoregressively, feeding each prediction back in."""
+    check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
     forecaster = load(model)
     result = forecaster.generate(steps, csv, mode, samples, seed, start, missing)
     name, target = Path(forecaster.path).name, forecaster.card.target
@@ -102,7 +106,7 @@ def generate(
             summary |= dict(zip(("p05", "p95"), result.band))
         emit_json(summary)
         return
-    typer.echo(f"{name}: {steps} trading days after {result.start_date} ({target} "
+    typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
                f"{result.start_value:.2f}), {result.mode} generation"
                + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
     (low, high), median = result.band, result.median

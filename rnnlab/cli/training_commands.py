@@ -12,7 +12,9 @@ import typer
 
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.cli.outputs import check_outputs
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import RnnlabError, in_range
 
 CHECKPOINT_HELP = "A checkpoint written by `rnnlab train`."
 
@@ -29,6 +31,10 @@ def _seeds(text: str) -> list[int]:
                           "e.g. 0,1,2") from None
     if not seeds:
         raise RnnlabError("--seeds: give at least one seed, e.g. 0")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
+    if len(set(seeds)) < len(seeds):
+        raise RnnlabError(f"--seeds '{text}': a seed repeats; each gives the same model")
     return seeds
 
 
@@ -77,6 +83,11 @@ def train(
     overrides = {"window": window, "epochs": epochs, "batch": batch, "transform": transform,
                  "val_fraction": val_fraction, "patience": patience,
                  "features": _names(features) or None}
+    paths = {seed: out if len(seed_list) == 1 else
+             out.with_name(f"{out.stem}-seed{seed}{out.suffix}") for seed in seed_list}
+    outs = {"--out": out} if len(seed_list) == 1 else {
+        f"--out (seed {seed})": path for seed, path in paths.items()}
+    check_outputs({**outs, "--plot": plot}, [csv], make_parents=True)
     runs, results = [], []
     for seed in seed_list:
         began = time.perf_counter()
@@ -84,7 +95,7 @@ def train(
                               device=device, progress=progress, threads=max(1, threads),
                               **overrides)
         seconds = time.perf_counter() - began
-        path = out if len(seed_list) == 1 else out.with_name(f"{out.stem}-seed{seed}{out.suffix}")
+        path = paths[seed]
         trained.save(path)
         evaluation = trained.evaluate()
         results.append(trained.result)
@@ -119,6 +130,7 @@ def evaluate(
     """Score a checkpoint on its test days (from its split date), beside the baselines."""
     from rnnlab.training.trained import Trained
 
+    check_outputs({"--plot": plot}, [checkpoint_path, csv])
     trained = Trained.load(checkpoint_path)
     evaluation = trained.evaluate(csv, missing)
     if plot:
@@ -137,6 +149,7 @@ def export(
     """Write a checkpoint as one self-describing ONNX file for the runtime."""
     from rnnlab.training.trained import Trained
 
+    check_outputs({"--output": output}, [checkpoint_path])
     trained = Trained.load(checkpoint_path)
     card = trained.card
     size = trained.export(output).stat().st_size
@@ -152,12 +165,24 @@ def backtest(
     seeds: str = typer.Option("0", help="Comma-separated seeds per fold."),
     column: str = typer.Option("High", help="The target column to forecast."),
     epochs: int = typer.Option(None, help="Override every preset's epochs."),
-    workers: int = typer.Option(1, help="Folds trained in parallel processes."),
-    missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
+    workers: int = typer.Option(1, help="Folds trained in parallel local processes."),
+    scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
+                                  "workers of this Dask scheduler (tcp://HOST:8786) instead; "
+                                  "needs rnnlab[dask]."),
+    store: Path = typer.Option(Path("runs/backtest.sqlite"), help="SQLite store of finished "
+                               "folds: each is written as it finishes, and a rerun trains only "
+                               "the folds not yet stored."),
+    report: bool = typer.Option(False, "--report", help="Train nothing: print the tables from "
+                                "the folds in --store (all must be there)."),
+    missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill; each "
+                                "warning names its fold."),
     out: Path = typer.Option(None, help="Write the summary table to this Markdown file."),
     json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
+    progress: bool = typer.Option(True, help="Show a progress bar over folds (stderr)."),
 ) -> None:
     """Walk-forward backtest: each year tested by a model trained on all days before it."""
+    from contextlib import ExitStack
+
     from rnnlab.runtime.files import write_text
     from rnnlab.training.api import backtest as run_backtest
 
@@ -165,11 +190,23 @@ def backtest(
         year_list = [int(y) for y in _names(years)]
     except ValueError:
         raise RnnlabError(f"--years '{years}': use years separated by commas") from None
-    result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column, workers=workers,
-                          progress=lambda done, total: typer.echo(f"fold {done}/{total}",
-                                                                  err=True),
-                          missing=missing, epochs=epochs)
-    for message in (m for fold in result.folds for m in fold["warnings"]):
+    # The store's folder (runs/ by default) is created when missing; --out's must exist.
+    check_outputs({"--store": store}, csv, make_parents=True)
+    check_outputs({"--out": out, "--store": store if store.parent.is_dir() else None}, csv)
+    if scheduler and workers > 1:
+        raise RnnlabError("--workers and --scheduler: give one; the scheduler's workers "
+                          "train the folds")
+    with ExitStack() as stack:
+        executor = None
+        if scheduler and not report:
+            from rnnlab.training.cluster import dask_executor
+
+            executor = stack.enter_context(dask_executor(scheduler))
+        result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column,
+                              workers=workers, executor=executor, store=store,
+                              stored_only=report, progress=progress, missing=missing,
+                              epochs=epochs)
+    for message in (m for fold in result.folds for m in fold.get("warnings", ())):
         typer.echo(f"warning: {message}", err=True)
     table = result.markdown()
     if out:
@@ -177,7 +214,7 @@ def backtest(
     if json_:
         emit_json({"folds": result.folds, "summary": result.summary})
     else:
-        typer.echo(table)
+        typer.echo(table + "\n\n" + result.overview())
 
 
 @app.command()
@@ -189,9 +226,10 @@ def ensemble(
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
-    """Average trained models (e.g. seed-lstm and seed-gru) into one exportable model."""
+    """Average trained models, such as seed-lstm and seed-gru, into one exportable model."""
     from rnnlab.training.api import ensemble as average
 
+    check_outputs({"--output": out}, [*checkpoints, csv])
     trained = average(checkpoints, csv, missing)
     trained.save(out)
     evaluation = trained.evaluate()

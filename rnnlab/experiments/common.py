@@ -1,12 +1,19 @@
-"""Pieces shared by the experiments: building a recurrent layer of a given kind."""
+"""Pieces shared by the experiments: building a recurrent layer of a given kind, and
+writing a result table to the Markdown file that the tutorial includes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shlex
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import torch
 from torch import nn
+
+from rnnlab.runtime import files
+from rnnlab.runtime.errors import RnnlabError
 
 #: The three cells compared throughout the tutorial.
 KINDS: tuple[str, ...] = ("rnn", "lstm", "gru")
@@ -49,3 +56,34 @@ def single_thread() -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def command_line(prog: str, argv: Sequence[str] | None) -> str:
+    """The command that is running, as a reader would type it: ``prog`` (such as
+    ``python -m rnnlab.experiments.longlag``), then the arguments (``sys.argv`` if None)."""
+    args = sys.argv[1:] if argv is None else argv
+    return " ".join([prog, *map(shlex.quote, args)])
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """The lines of a Markdown table: first column left-aligned, the others right-aligned."""
+    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def check_out_folder(out: Path) -> None:
+    """Exit with status 2 and one ``error:`` line if ``out`` could not be written: checked
+    before the experiment runs, not after minutes of training."""
+    if not out.parent.is_dir():
+        print(f"error: --out {out}: the folder {out.parent} does not exist; create it first",
+              file=sys.stderr)
+        raise SystemExit(2)
+
+
+def write_result(out: Path, text: str) -> None:
+    """Write ``text`` to ``out`` atomically; exit 2 with one ``error:`` line if that fails."""
+    try:
+        files.write_text(out, text)
+    except RnnlabError as error:
+        print(f"error: --out {error}", file=sys.stderr)
+        raise SystemExit(2) from None

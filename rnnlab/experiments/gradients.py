@@ -3,7 +3,8 @@
 For an untrained layer and a random input sequence ``x_1 .. x_T`` we measure the Frobenius
 norm of the Jacobian ``d h_T / d x_{T-k}`` for every ``k``: how strongly the last hidden state
 depends on the input ``k`` steps earlier, which is also how much gradient reaches that input
-during training. Run ``python -m rnnlab.experiments.gradients [--fast] [--json]``.
+during training. Run ``python -m rnnlab.experiments.gradients [--fast] [--json] [--out FILE]``;
+chapter 2 includes the Markdown table that ``--out tutorial/results/gradient-norms.md`` writes.
 """
 
 from __future__ import annotations
@@ -12,13 +13,22 @@ import argparse
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 from torch import nn
 
-from rnnlab.experiments.common import make_recurrent, set_forget_bias, single_thread
+from rnnlab.experiments.common import (
+    check_out_folder,
+    command_line,
+    make_recurrent,
+    markdown_table,
+    set_forget_bias,
+    single_thread,
+    write_result,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,6 +42,8 @@ VARIANTS: dict[str, tuple[str, float | None]] = {
 }
 #: The steps back printed by the command line.
 REPORTED_K: tuple[int, ...] = (0, 1, 5, 10, 25, 50, 100)
+#: The Markdown table also states the fraction of the gradient left this many steps back.
+KEPT_K = 50
 
 
 @dataclass(frozen=True)
@@ -114,14 +126,37 @@ def table(result: GradientNorms, ks: Iterable[int] = REPORTED_K) -> list[dict[st
             for k in ks if k < len(result.steps_back)]
 
 
+def markdown(result: GradientNorms, command: str) -> str:
+    """The table as Markdown for the tutorial, with what was measured and ``command``, which
+    wrote it. Adds the fraction kept ``KEPT_K`` steps back when that was measured."""
+    labels = list(result.norms)
+    rows = ([str(row["k"]), *(f"{row[label]:.2e}" for label in labels)] for row in table(result))
+    lines = markdown_table(["k", *labels], rows)
+    seeds, steps = next(iter(result.norms.values())).shape
+    note = f"Geometric means over {seeds} seeds, sequences of {steps} steps."
+    if KEPT_K < steps:
+        # kept fraction: $\| \partial h_T / \partial x_{T-K} \| / \| \partial h_T / \partial x_T \|$
+        kept = {label: result.typical(label)[KEPT_K] / result.typical(label)[0]
+                for label in labels}
+        note += (f" Kept after {KEPT_K} steps (norm at k = {KEPT_K} / norm at k = 0): "
+                 + ", ".join(f"{label} {fraction:.0e}" for label, fraction in kept.items()) + ".")
+    return "\n".join([*lines, "", f"{note} Written by `{command}`."]) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: print the table of gradient norms (or JSON with ``--json``)."""
+    """Command line: print the table of gradient norms (or JSON with ``--json``); with
+    ``--out FILE``, also write it as Markdown to ``FILE``."""
     parser = argparse.ArgumentParser(prog="python -m rnnlab.experiments.gradients",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="2 seeds, 51 steps (seconds)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--out", type=Path, help="also write the table as Markdown here")
     args = parser.parse_args(argv)
+    if args.out is not None:
+        check_out_folder(args.out)
     result = measure(seq_len=51, seeds=range(2)) if args.fast else measure()
+    if args.out is not None:
+        write_result(args.out, markdown(result, command_line(parser.prog, argv)))
     rows = table(result)
     if args.json:
         print(json.dumps(rows, indent=2))

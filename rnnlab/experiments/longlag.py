@@ -7,22 +7,34 @@ for at least ``length / 2`` steps. Always answering 1 (the mean) gives a mean sq
 1/6 = 0.167; a trial *succeeds* when the MSE on 512 held-out sequences drops below 0.01 within
 the training budget. Hochreiter & Schmidhuber (1997) used a variant as their Experiment 4.
 
-Run ``python -m rnnlab.experiments.longlag [--fast] [--json]`` to print the success table.
+Run ``python -m rnnlab.experiments.longlag [--fast] [--json] [--out FILE]`` to print the
+success table; chapter 2 includes the Markdown table that
+``--out tutorial/results/adding-problem.md`` writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
-from rnnlab.experiments.common import KINDS, make_recurrent, single_thread
+from rnnlab.experiments.common import (
+    KINDS,
+    check_out_folder,
+    command_line,
+    make_recurrent,
+    markdown_table,
+    single_thread,
+    write_result,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,6 +56,8 @@ class Config:
     max_steps: int = 3000
     eval_every: int = 25
     threshold: float = 0.01
+    #: the gradient's norm is clipped to this before each step; ``None`` turns clipping off
+    clip_norm: float | None = 1.0
 
 
 FULL = Config()
@@ -92,12 +106,21 @@ class LastStepRegressor(nn.Module):
         return self.head(outputs[-1]).squeeze(-1)
 
 
-def train_trial(kind: str, length: int, seed: int,
-                config: Config = FULL) -> tuple[Trial, LastStepRegressor]:
-    """Train one model from seed ``seed``; stop at the first evaluation below the threshold."""
+def train_trial(kind: str, length: int, seed: int, config: Config = FULL,
+                prepare: Callable[[LastStepRegressor], None] | None = None,
+                ) -> tuple[Trial, LastStepRegressor]:
+    """Train one model from seed ``seed``; stop at the first evaluation below the threshold.
+
+    ``prepare``, if given, is called with the freshly initialised model before the optimiser
+    sees it: it may change weights in place (a forget-gate bias, an identity ``W_hh``) or
+    replace ``model.recurrent`` by another layer reading 2 features with the same
+    ``hidden_size``.
+    """
     start = time.perf_counter()
     torch.manual_seed(seed)
     model = LastStepRegressor(kind, config.hidden_size)
+    if prepare is not None:
+        prepare(model)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     data = torch.Generator().manual_seed(seed)
     x_test, y_test = adding_batch(512, length, torch.Generator().manual_seed(10_000 + seed))
@@ -108,7 +131,8 @@ def train_trial(kind: str, length: int, seed: int,
             loss = nn.functional.mse_loss(model(x), y)
             optimizer.zero_grad()
             loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            if config.clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), config.clip_norm)
             optimizer.step()
             step += 1
             if step % config.eval_every == 0:
@@ -143,24 +167,36 @@ class Results:
                              "mean_steps": sum(steps) / len(steps) if steps else None})
         return rows
 
-    def format(self) -> str:
-        """The success table as text: one line per kind, one column per length.
+    def cells(self) -> dict[str, list[str]]:
+        """kind -> one cell per length: ``solved/seeds``, then the mean number of steps of the
+        solved trials, such as ``5/5 (145 steps)``."""
+        n = len(self.config.seeds)
+        cells: dict[str, list[str]] = {kind: [] for kind in self.config.kinds}
+        for row in self.rows():
+            cell = f"{round(row['success'] * n)}/{n}"
+            if row["mean_steps"] is not None:
+                cell += f" ({row['mean_steps']:.0f} steps)"
+            cells[row["kind"]].append(cell)
+        return cells
 
-        A cell reads ``solved/seeds``, then the mean number of steps of the solved trials.
-        """
+    def format(self) -> str:
+        """The success table as text: one line per kind, one column per length."""
         width = 18
         lines = ["kind".ljust(6) + "".join(f"T={n}".rjust(width) for n in self.config.lengths)]
-        for kind in self.config.kinds:
-            cells = []
-            for row in self.rows():
-                if row["kind"] == kind:
-                    n = len(self.config.seeds)
-                    cell = f"{round(row['success'] * n)}/{n}"
-                    if row["mean_steps"] is not None:
-                        cell += f" ({row['mean_steps']:.0f} steps)"
-                    cells.append(cell.rjust(width))
-            lines.append(kind.ljust(6) + "".join(cells))
+        lines += [kind.ljust(6) + "".join(cell.rjust(width) for cell in cells)
+                  for kind, cells in self.cells().items()]
         return "\n".join(lines)
+
+    def markdown(self, command: str, seconds: float, load: float) -> str:
+        """The success table as Markdown for the tutorial, with the run's time in ``seconds``,
+        the machine's 1-minute load average ``load`` at the start, and ``command``."""
+        lines = markdown_table(["kind", *(f"T={n}" for n in self.config.lengths)],
+                               ([kind, *cells] for kind, cells in self.cells().items()))
+        lines += ["", f"Solved trials out of {len(self.config.seeds)} seeds, and the mean number "
+                  "of training steps of the solved ones. "
+                  f"{len(self.trials)} trials in {seconds:.0f} s on one CPU thread "
+                  f"(load average {load:.1f} at the start). Written by `{command}`."]
+        return "\n".join(lines) + "\n"
 
 
 def run(config: Config = FULL, progress: Callable[[Trial], None] | None = None) -> Results:
@@ -200,21 +236,28 @@ def plot_success(results: Results, ax: Axes | None = None) -> Axes:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: train everything, print the success table (or JSON with ``--json``)."""
+    """Command line: train everything, print the success table (or JSON with ``--json``);
+    with ``--out FILE``, also write it as Markdown to ``FILE``."""
     parser = argparse.ArgumentParser(prog="python -m rnnlab.experiments.longlag",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true", help="tiny budget, runs in seconds")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--out", type=Path, help="also write the table as Markdown here")
     args = parser.parse_args(argv)
+    if args.out is not None:
+        check_out_folder(args.out)
     config = FAST if args.fast else FULL
-    start = time.perf_counter()
+    load, start = os.getloadavg()[0], time.perf_counter()
     results = run(config)
+    seconds = time.perf_counter() - start
+    if args.out is not None:
+        write_result(args.out, results.markdown(command_line(parser.prog, argv), seconds, load))
     if args.json:
         print(json.dumps({"config": asdict(config), "rows": results.rows(),
                           "trials": [asdict(t) for t in results.trials]}, indent=2))
         return
     print(results.format())
-    print(f"{len(results.trials)} trials in {time.perf_counter() - start:.0f} s")
+    print(f"{len(results.trials)} trials in {seconds:.0f} s")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.card_schema import CELLS, Bad, validate
+from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
 
 FORMAT = 1
-CELLS = ("rnn", "lstm", "gru")
 
 
 @dataclass(frozen=True)
@@ -97,25 +97,25 @@ class Card:
     @classmethod
     def from_dict(cls, data: dict, source: str = "checkpoint") -> Card:
         """Rebuild and validate a card; ``source`` names the file in errors."""
-        try:
-            version = int(data["format"])
-        except (KeyError, TypeError, ValueError):
+        version = data.get("format") if isinstance(data, dict) else None
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
             raise RnnlabError(
                 f"{source}: no rnnlab format version; is it an rnnlab file?"
-            ) from None
+            )
         if version > FORMAT:
             raise RnnlabError(
                 f"{source}: rnnlab format {version} is newer than this rnnlab reads ({FORMAT}); "
                 "upgrade rnnlab"
             )
         try:
-            arch = Architecture(**{**data["architecture"],
-                                   "cells": tuple(data["architecture"]["cells"])})
-            card = cls(**{**data, "architecture": arch,
-                          "encoder": Encoder.from_dict(data["encoder"]),
-                          "history": tuple(tuple(map(float, row)) for row in data["history"])})
-        except (KeyError, TypeError, ValueError) as error:
-            raise RnnlabError(f"{source}: malformed rnnlab metadata ({error})") from None
+            validate(data, {f.name for f in fields(cls)})
+        except Bad as problem:
+            raise RnnlabError(f"{source}: bad rnnlab metadata: {problem}") from None
+        arch = Architecture(**{**data["architecture"],
+                               "cells": tuple(data["architecture"]["cells"])})
+        card = cls(**{**data, "architecture": arch,
+                      "encoder": Encoder.from_dict(data["encoder"]),
+                      "history": tuple(tuple(map(float, row)) for row in data.get("history", ()))})
         card.check(source)
         return card
 
@@ -158,6 +158,7 @@ class Card:
         try:
             data = {k[7:]: json.loads(v) for k, v in props.items()
                     if k.startswith("rnnlab.") and k[7:] in names}
-        except json.JSONDecodeError as error:
-            raise RnnlabError(f"{source}: rnnlab metadata is not valid JSON ({error})") from None
+        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
+            raise RnnlabError(f"{source}: rnnlab metadata is not valid JSON "
+                              f"({printable(str(error))})") from None
         return cls.from_dict(data, source)

@@ -21,7 +21,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     if not path.parent.is_dir():
         raise RnnlabError(f"{path}: the folder {path.parent} does not exist; create it first")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise RnnlabError(f"{path}: cannot write in {path.parent} ({error.strerror}); "
+                          "choose a writable folder") from None
     os.close(handle)
     temp = Path(temp)
     umask = os.umask(0)
@@ -30,6 +34,9 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield temp
         os.replace(temp, path)
+    except OSError as error:  # disk full, a folder in the way, a vanished folder
+        raise RnnlabError(f"{path}: writing failed ({error.strerror}); "
+                          "any earlier file there is unchanged") from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.extras import require
-from rnnlab.runtime.prices import Prices, ordered_rows
+from rnnlab.runtime.prices import Prices, check_magnitudes, ordered_rows
 
 FRAME_SOURCE = "DataFrame"
 
@@ -74,6 +74,7 @@ def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop")
         if np.isinf(table[:, at]).any():
             raise RnnlabError(f"{FRAME_SOURCE} row {int(np.argmax(np.isinf(table[:, at]))) + 1},"
                               f" column {name}: not finite; use a real price or leave it empty")
-    dates, table = ordered_rows(dates, table, np.arange(1, len(dates) + 1), FRAME_SOURCE,
-                                tuple(columns), missing)
+    rows = np.arange(1, len(dates) + 1)
+    check_magnitudes(table, rows, FRAME_SOURCE, columns, unit="row")
+    dates, table = ordered_rows(dates, table, rows, FRAME_SOURCE, tuple(columns), missing)
     return Prices(dates, table, tuple(columns), FRAME_SOURCE)

@@ -17,8 +17,11 @@ import onnxruntime as ort
 
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
-from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.prices import parse_date
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
+from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
+from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
+from rnnlab.runtime.prices import Prices, check_positive, parse_date
 from rnnlab.runtime.results import Forecast, Generated
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, resolve
 from rnnlab.runtime.sources import PriceSource, read_prices
@@ -114,10 +117,9 @@ class Model:
         return self.run(start, steps, stateful=mode == "stateful", noise=noise)[0]
 
     def check_generation(self, steps: int, mode: str) -> None:
-        if not 1 <= steps <= MAX_STEPS:
-            raise RnnlabError(f"--steps {steps}: must be between 1 and {MAX_STEPS}")
+        in_range("steps", steps, 1, MAX_STEPS)
         if mode not in MODES:
-            raise RnnlabError(f"--mode: '{mode}' is unknown; use windowed or stateful")
+            raise ArgumentError("mode", mode, "is unknown; use windowed or stateful")
         if self.arch.features > 1 and steps > 1:
             raise RnnlabError(f"{self.path}: a model with input columns {self.encoder.columns} "
                               "cannot generate (it would need to forecast every column)")
@@ -150,17 +152,24 @@ class Model:
             ``Forecast`` with ``(days,)`` prices and scores beside the baselines.
         """
         prices = read_prices(prices, self.encoder.columns, missing)
+        self.check_prices(prices)
         dates = prices.dates
-        stop = len(dates) if end is None else prices.before(parse_date(end, "--end") + 1)
+        stop = len(dates) if end is None else prices.before(parse_date(end, "end") + 1)
         if start is None:
             first = prices.before(np.datetime64(self.card.train_end) + 1)
             first = first if first < stop else min(self.encoder.history_days, stop)
         else:
-            first = prices.before(parse_date(start, "--start"))
+            first = prices.before(parse_date(start, "start"))
         if first >= stop:
-            raise RnnlabError(f"--start/--end: no days of {prices.path} fall in that range "
-                              f"({dates[0]} to {dates[-1]})")
+            given = ("start", start) if start is not None else ("end", end)
+            if given[1] is None:
+                raise RnnlabError(f"{prices.path}: {len(dates)} rows are too few; a forecast "
+                                  f"needs {self.encoder.history_days} rows of history first")
+            raise ArgumentError(*given, f"no days of {prices.path} fall in that range "
+                                f"({dates[0]} to {dates[-1]})")
         raw = prices.values[:stop]
+        history_start = max(0, first - self.encoder.history_days)
+        warn_beyond_training(self.encoder, raw[history_start:], prices.path)
         scaled = self.predict(self.encoder.one_step_windows(raw, first))
         target = raw[:, 0]
         predicted = self.encoder.next_levels(scaled, target[first - 1:])
@@ -197,22 +206,26 @@ class Model:
         """
         mode = mode or ("stateful" if samples else "windowed")
         self.check_generation(steps, mode)
-        if not 0 <= samples <= MAX_SAMPLES:
-            raise RnnlabError(f"--samples {samples}: must be between 0 and {MAX_SAMPLES}")
+        in_range("samples", samples, 0, MAX_SAMPLES)
+        in_range("seed", seed, 0, MAX_SEED)
         raw, end, (known, actual) = self._history(history, start, missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
         if samples:
             noise = np.random.default_rng(seed).normal(0.0, self.card.residual_sd, (steps, paths))
-        values = self.encoder.path_levels(self.generate_scaled(window, steps, mode, noise),
-                                          raw[-1, 0])
+        with np.errstate(over="ignore"):  # a runaway log path overflows to inf: warned below
+            values = self.encoder.path_levels(self.generate_scaled(window, steps, mode, noise),
+                                              raw[-1, 0])
         # Step k is the k-th trading day after the history: where the prices have those
         # days, label the steps with their real dates, after them with weekdays.
         known, actual = known[:steps], actual[:steps]
         after = known[-1] if len(known) else end
         dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
                                               roll="forward")]
+        if len(known) < steps:
+            warn_weekdays(after)
+        warn_implausible(values, dates)
         scores = None
         if len(actual):
             name = "median path" if samples else "generated"
@@ -235,10 +248,20 @@ class Model:
                     np.datetime64(self.card.history_end),
                     (np.empty(0, "datetime64[D]"), np.empty(0)))
         prices = read_prices(source, self.encoder.columns, missing)
-        cut = len(prices.dates) if start is None else prices.before(parse_date(start, "--start"))
+        self.check_prices(prices)
+        cut = len(prices.dates) if start is None else prices.before(parse_date(start, "start"))
         raw = self.encoder.require(prices.values[:cut], self.encoder.history_days,
                                    "a generation start")
+        warn_beyond_training(self.encoder, raw[-self.encoder.history_days:], prices.path)
         return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
+
+    def check_prices(self, prices: Prices) -> None:
+        """The model's columns, and prices above zero where its transform needs them."""
+        if prices.columns != self.encoder.columns:
+            raise RnnlabError(f"{prices.path}: read columns {prices.columns}, the model needs "
+                              f"{self.encoder.columns}")
+        if self.encoder.transform in POSITIVE_TRANSFORMS:
+            check_positive(prices, f"{self.path.name}'s {self.encoder.transform} transform")
 
 
 def load(path: str | Path | None = None, threads: int | None = None,

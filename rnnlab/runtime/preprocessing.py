@@ -25,6 +25,7 @@ import numpy as np
 from rnnlab.runtime.errors import RnnlabError
 
 TRANSFORMS = ("level", "diff", "logret", "relative")
+POSITIVE_TRANSFORMS = ("logret", "relative")  # they take logs of prices
 
 
 def sliding_windows(series: np.ndarray, window: int) -> np.ndarray:
@@ -67,8 +68,11 @@ class Encoder:
         unfitted = cls(columns, window, (0.0,) * len(columns), (1.0,) * len(columns),
                        transform, tuple(log_columns))
         changes = unfitted.changes(train)
-        return cls(columns, window, tuple(changes.min(axis=0).tolist()),
-                   tuple(changes.max(axis=0).tolist()), transform, tuple(log_columns))
+        lo, hi = changes.min(axis=0), changes.max(axis=0)
+        # A constant column gets a span of 1 (what scaling did anyway), so hi > lo always.
+        hi = np.where(hi > lo, hi, lo + 1.0)
+        return cls(columns, window, tuple(lo.tolist()), tuple(hi.tolist()), transform,
+                   tuple(log_columns))
 
     @property
     def offset(self) -> int:
@@ -86,8 +90,8 @@ class Encoder:
         x = np.where(logged, np.log1p(np.maximum(raw, 0.0)), raw)
         if self.transform == "level":
             return x
-        if self.transform in ("logret", "relative") and np.any(raw[:, ~logged] <= 0):
-            raise RnnlabError(f"--transform {self.transform}: prices must be positive")
+        if self.transform in POSITIVE_TRANSFORMS and np.any(raw[:, ~logged] <= 0):
+            raise RnnlabError(f"the {self.transform} transform needs prices above zero")
         if self.transform == "relative":
             # r_t = log(p_t / target_{t-1}); log columns difference themselves
             relative = np.log(np.where(logged, 1.0, raw)[1:] / raw[:-1, :1])
@@ -143,7 +147,8 @@ class Encoder:
         Returns:
             ``x`` of shape ``(pairs, window, features)``, ``y`` of shape ``(pairs,)``.
         """
-        encoded = self.encode(self.require(raw, self.history_days + 1, "training"))
+        encoded = self.encode(self.require(raw, self.history_days + 1, "training",
+                                           "give more training days or a smaller window"))
         return sliding_windows(encoded[:-1], self.window), encoded[self.window:, 0].copy()
 
     def one_step_windows(self, raw: np.ndarray, first: int) -> np.ndarray:
@@ -165,15 +170,39 @@ class Encoder:
         raw = self.require(raw, self.history_days, "a generation start")
         return sliding_windows(self.encode(raw[-self.history_days:]), self.window)
 
-    def require(self, raw: np.ndarray, rows: int, purpose: str) -> np.ndarray:
-        """``raw`` itself, or an error saying how many rows ``purpose`` needs."""
+    def require(self, raw: np.ndarray, rows: int, purpose: str,
+                fix: str = "give a longer CSV") -> np.ndarray:
+        """``raw`` itself, or an error saying how many rows ``purpose`` needs and ``fix``."""
         if len(raw) < rows:
             raise RnnlabError(
                 f"{purpose} needs at least {rows} rows (window {self.window}"
                 f"{' + 1 for the ' + self.transform if self.offset else ''}), got {len(raw)}; "
-                "use a longer CSV or a smaller --window"
+                f"{fix}"
             )
         return raw
+
+    def beyond_training(self, raw: np.ndarray) -> list[str]:
+        """Columns of ``raw (days, F)`` whose inputs leave the scaler's training range.
+
+        One phrase per column that goes below its minimum or above its maximum by more
+        than a margin of the range's span, saying by how much. The margin is 5% for
+        levels, which a model cannot extrapolate; 50% for daily changes, whose record
+        days are routinely beaten a little out of sample.
+        """
+        margin = 0.05 if self.transform == "level" else 0.5
+        kind = {"level": "values", "diff": "daily changes"}.get(self.transform, "log changes")
+        found = []
+        with np.errstate(all="ignore"):
+            changes = self.changes(raw)
+        for column, x, lo, hi in zip(self.columns, changes.T, self.lo, self.hi):
+            span = hi - lo
+            # how far past the nearer edge, as a fraction of the training span
+            low, high = (lo - x.min()) / span, (x.max() - hi) / span
+            if max(low, high) > margin:
+                edge, value = ("above", x.max()) if high >= low else ("below", x.min())
+                found.append(f"{column} {kind} reach {value:.6g}, {max(low, high):.0%} of the "
+                             f"training range {edge} it ({lo:.6g} to {hi:.6g})")
+        return found
 
     def to_dict(self) -> dict:
         """JSON-ready fields."""

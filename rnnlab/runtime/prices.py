@@ -3,8 +3,11 @@
 Training and the runtime both read CSVs through :func:`read_prices`, so a file
 gets the same checks and the same missing-value policy on either side:
 
+- the file is streamed and only ``Date`` and the chosen columns are kept
+  (:mod:`rnnlab.runtime.csv_table`: encoding, quoting, strict dates and numbers);
 - a missing column is an error that lists the columns that exist;
-- a non-numeric or non-finite value is an error naming the line and column;
+- a negative value, or one no price or volume can have, is an error naming the
+  line and column;
 - duplicate dates are an error naming them;
 - unsorted dates are sorted, with a warning;
 - a row without a value in a chosen column is dropped with a warning naming
@@ -14,18 +17,26 @@ gets the same checks and the same missing-value policy on either side:
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.errors import RnnlabError, warn
+from rnnlab.runtime.cells import parse_date
+from rnnlab.runtime.csv_table import read_table
+from rnnlab.runtime.errors import ArgumentError, RnnlabError, warn
 
 MISSING_POLICIES = ("drop", "ffill")
+# Larger than any price or daily volume on record, by orders of magnitude: bigger
+# values are a unit or parsing mistake, and would overflow the squares in the metrics.
+MAX_PRICE = 1e9
+MAX_VOLUME = 1e15
+READ_BLOCK = 1 << 20
+
+__all__ = ["MISSING_POLICIES", "Prices", "check_magnitudes", "check_positive", "ordered_rows",
+           "parse_date", "read_prices", "sha256_of"]
 
 
 @dataclass(frozen=True)
@@ -54,16 +65,12 @@ class Prices:
 
 
 def sha256_of(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def parse_date(text: str, what: str) -> np.datetime64:
-    """Parse ``YYYY-MM-DD``; ``what`` names the argument or cell in the error."""
-    try:
-        return np.datetime64(text.strip(), "D")
-    except ValueError:
-        raise RnnlabError(f"{what}: '{text}' is not a date; use YYYY-MM-DD") from None
+    """Hex sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while block := handle.read(READ_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_prices(
@@ -73,71 +80,57 @@ def read_prices(
     """Read ``Date`` plus ``columns`` from a CSV (any line endings).
 
     Args:
-        path: the CSV file; it needs a ``Date`` column in ``YYYY-MM-DD``.
+        path: the CSV file, UTF-8; it needs a ``Date`` column in ``YYYY-MM-DD``.
         columns: the numeric columns to keep.
         missing: ``"drop"`` or ``"ffill"``: what to do with an empty cell.
         until: keep only the days before this date (before any row is dropped or filled,
             so warnings concern only the days kept).
     """
     if missing not in MISSING_POLICIES:
-        raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
+        raise ArgumentError("missing", missing,
+                            f"is unknown; use {' or '.join(MISSING_POLICIES)}")
     path = Path(path)
     if not path.is_file():
         raise RnnlabError(f"{path}: no such file; check the path to the price CSV")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        raise RnnlabError(f"{path}: the file is empty; expected a header line with Date")
-    header = [name.strip() for name in rows[0]]
-    for name in ("Date", *columns):
-        if name not in header:
-            raise RnnlabError(
-                f"{path}: no column '{name}'; the columns are {', '.join(header)}"
-            )
-    date_at = header.index("Date")
-    picks = [header.index(name) for name in columns]
-
-    dates, values, lines = [], [], []
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise RnnlabError(
-                f"{path} line {line}: {len(row)} fields, the header has {len(header)}"
-            )
-        dates.append(parse_date(row[date_at], f"{path} line {line}, column Date"))
-        values.append([_number(row[i], path, line, header[i]) for i in picks])
-        lines.append(line)
-    if not dates:
-        raise RnnlabError(f"{path}: no data rows below the header")
-
-    dates = np.array(dates, dtype="datetime64[D]")
-    table = np.array(values, dtype=np.float64)
-    lines = np.array(lines)
+    table = read_table(path, columns)
+    check_magnitudes(table.values, table.lines, path, columns)
+    dates, values, lines = table.dates, table.values, table.lines
     if until is not None:
         kept = dates < until
-        dates, table, lines = dates[kept], table[kept], lines[kept]
-    return Prices(*ordered_rows(dates, table, lines, path, columns, missing), tuple(columns),
-                  str(path))
+        dates, values, lines = dates[kept], values[kept], lines[kept]
+    ordered = ordered_rows(dates, values, lines, path, columns, missing)
+    return Prices(*ordered, tuple(columns), str(path))
 
 
-def _number(cell: str, path: Path, line: int, column: str) -> float:
-    """A finite float, or NaN for an empty cell; anything else is an error."""
-    text = cell.strip()
-    if not text:
-        return math.nan
-    try:
-        value = float(text)
-    except ValueError:
-        raise RnnlabError(
-            f"{path} line {line}, column {column}: '{text}' is not a number; fix or empty the cell"
-        ) from None
-    if not math.isfinite(value):
-        raise RnnlabError(
-            f"{path} line {line}, column {column}: '{text}' is not finite; "
-            "use a real price or leave the cell empty"
-        )
-    return value
+def check_magnitudes(table: np.ndarray, lines: np.ndarray, path: Path | str,
+                     columns: Sequence[str], unit: str = "line") -> None:
+    """No negative values in ``table (rows, columns)``, none larger than a price or volume
+    can be; errors name the ``unit`` (line of a file, row of a DataFrame) from ``lines``."""
+    limit = np.array([MAX_VOLUME if c.lower() == "volume" else MAX_PRICE for c in columns])
+    with np.errstate(invalid="ignore"):
+        bad = (table < 0) | (table > limit)
+    if not bad.any():
+        return
+    row, col = np.argwhere(bad)[0]
+    value, name = table[row, col], columns[col]
+    kind = "volume" if name.lower() == "volume" else "price"
+    why = (f"a {kind} cannot be negative" if value < 0
+           else f"more than any {kind} can be ({limit[col]:.0e}); check the units")
+    raise RnnlabError(f"{path} {unit} {lines[row]}, column {name}: {value:g}: {why}")
+
+
+def check_positive(prices: Prices, why: str) -> None:
+    """Raise unless every price column is above zero; ``why`` says who needs that.
+
+    Volume columns may be zero.
+    """
+    prices_only = [c.lower() != "volume" for c in prices.columns]
+    bad = prices.values[:, prices_only] <= 0
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        name = [c for c, keep in zip(prices.columns, prices_only) if keep][col]
+        raise RnnlabError(f"{prices.path}: {name} is {prices.values[row, prices_only][col]:g} "
+                          f"on {prices.dates[row]}; {why} needs prices above zero")
 
 
 def ordered_rows(dates, table, lines, path, columns, missing):

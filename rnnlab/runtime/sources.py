@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
 from rnnlab.runtime.prices import read_prices as read_csv
@@ -39,7 +39,8 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     """
     columns = tuple(columns)
     if missing not in MISSING_POLICIES:
-        raise RnnlabError(f"--missing: '{missing}' is unknown; use one of {MISSING_POLICIES}")
+        raise ArgumentError("missing", missing,
+                            f"is unknown; use {' or '.join(MISSING_POLICIES)}")
     if not isinstance(source, Prices) and not is_frame(source):
         return read_csv(source, columns, missing, until)
     prices = (pick_columns(source, columns) if isinstance(source, Prices)

@@ -6,7 +6,8 @@ arguments and prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from concurrent.futures import Executor
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import torch
 
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.frames import is_frame
 from rnnlab.runtime.prices import Prices
 from rnnlab.runtime.sources import PriceSource
 from rnnlab.training.backtest import backtest as run_backtest
@@ -95,33 +97,41 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
     return finish(model, card, card_split(card, prices, missing), [], {"members": names})
 
 
-def backtest(sources: str | Path | Iterable[str | Path], presets: str | Iterable[str] = (
-             "seed-lstm",), years: Iterable[int] = YEARS, seeds: Iterable[int] = (0,), *,
-             target: str = "High", workers: int = 1,
-             progress: Callable[[int, int], None] | None = None, missing: str = "drop",
-             **overrides: Any) -> Backtest:
+def backtest(sources: PriceSource | Iterable[PriceSource],
+             presets: str | Iterable[str] = ("seed-lstm",), years: Iterable[int] = YEARS,
+             seeds: Iterable[int] = (0,), *, target: str = "High", missing: str = "drop",
+             workers: int = 1, executor: Executor | None = None,
+             store: str | Path | None = None, stored_only: bool = False,
+             progress: bool = False, **overrides: Any) -> Backtest:
     """Walk-forward backtest: each test year scored by a model trained on all days before it.
 
     Args:
-        sources: one CSV path or several (one ticker each; the ticker is the file
-            name up to its first ``_``).
+        sources: one price source or several (one ticker each): CSV paths (the ticker is
+            the file name up to its first ``_``), DataFrames or :class:`rnnlab.Prices`.
         presets: one preset name or several.
         years: test years, one fold each (January 1 to December 31).
         seeds: seeds per fold; the summary gives mean and sd over them.
         target: the column to forecast.
-        workers: folds trained in parallel processes (one PyTorch thread each).
-        progress: called as ``progress(done, total)`` after each fold.
-        missing: ``"drop"`` or ``"ffill"`` empty cells; each fold's warnings about them
-            are in its ``warnings``, naming the fold.
+        missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+        workers: folds trained in parallel local processes (one PyTorch thread each).
+        executor: any :class:`concurrent.futures.Executor` to train the folds on instead,
+            e.g. a Dask cluster's ``Client(address).get_executor()``. Each job carries its
+            prices, so workers need rnnlab of the same version but no access to the files.
+        store: a SQLite file of finished folds (created when absent): folds already in it
+            are read back, not trained, and each new fold is written the moment it
+            finishes, so an interrupted backtest resumes where it stopped.
+        stored_only: train nothing; every fold must be in ``store``.
+        progress: a progress bar over folds, with an ETA, on stderr.
         **overrides: recipe fields applied to every preset, e.g. ``epochs=5``.
 
     Returns:
         ``rnnlab.Backtest``: every fold, and a summary beside the baselines.
     """
-    paths = [sources] if isinstance(sources, (str, Path)) else list(sources)
+    single = isinstance(sources, (str, Path, Prices)) or is_frame(sources)
     names = [presets] if isinstance(presets, str) else list(presets)
     for name in names:
         recipe_for(name, overrides)  # fail fast, before any worker starts
-    folds = run_backtest([str(p) for p in paths], names, list(years), list(seeds), target,
-                         overrides, workers, progress, missing)
+    folds = run_backtest([sources] if single else list(sources), names, list(years),
+                         list(seeds), target, overrides, workers, progress, executor, store,
+                         stored_only, missing)
     return Backtest(folds, summarize_folds(folds))

@@ -1,77 +1,177 @@
 """Walk-forward backtest: for each test year, train on every day before it, test on that year.
 
-Folds (one per ticker, preset, year and seed) are independent, so they run in parallel
-worker processes, each with one PyTorch thread.
+Folds (one per source, preset, year and seed) are independent. They run on any
+:class:`concurrent.futures.Executor`: in this process (``workers=1``), a local process pool
+(``workers > 1``), or a Dask cluster's (``Client.get_executor()``). With a result store each
+fold is committed the moment it finishes, and a rerun trains only the folds not yet stored.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
+import uuid
 import warnings
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.errors import DataWarning
+from rnnlab import __version__
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError, in_range
 from rnnlab.runtime.metrics import BASELINES, scores
-from rnnlab.training.presets import Recipe, preset
+from rnnlab.runtime.prices import Prices, parse_date
+from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.training.data import fingerprint, input_columns
+from rnnlab.training.folds import Fold, Outcome, run_fold
+from rnnlab.training.presets import preset
+from rnnlab.training.store import ResultStore
+
+MAX_WORKERS = 64
 
 
-def run_fold(job: dict) -> dict:
-    """Train and score one fold; ``job`` holds csv, preset, year, seed, missing and overrides.
+def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
+         seeds: Sequence[int], target: str = "High", overrides: dict | None = None,
+         missing: str = "drop") -> list[Fold]:
+    """Every fold, in a stable order (source, preset, year, seed), prices read once per file.
 
-    The fold's data warnings (dropped or filled days of its own rows) are returned in
-    ``warnings``, each naming the fold, instead of printing once per process.
+    A source is a CSV path, a DataFrame or :class:`Prices` (see ``read_prices``).
     """
-    import torch
+    recipes = {name: preset(name).with_overrides(**(overrides or {})) for name in presets}
+    data = {}  # (source index, columns) -> (prices, sha256): each file read once per columns
+    notes = {}  # (source index, columns, year) -> the data warnings about that fold's days
+    folds = []
+    for (s, source), name in itertools.product(enumerate(sources), presets):
+        columns = input_columns(target, recipes[name].features)
+        if (s, columns) not in data:
+            data[s, columns] = _read(source, columns, missing)[:2]
+            for year in years:
+                _check_year(data[s, columns][0], year)
+                notes[s, columns, year] = _read(source, columns, missing, year)[2]
+        for year, seed in itertools.product(years, seeds):
+            fold = Fold(*data[s, columns], name, recipes[name], missing, year, seed)
+            named = tuple(f"fold {fold.ticker} {name} {year} seed {seed}: {message}"
+                          for message in notes[s, columns, year])
+            folds.append(replace(fold, warnings=named))
+    return folds
 
-    from rnnlab.training.data import load_split
-    from rnnlab.training.run import train
 
-    torch.set_num_threads(1)
-    recipe: Recipe = preset(job["preset"]).with_overrides(**job["overrides"])
-    year, ticker = job["year"], Path(job["csv"]).name.split("_")[0]
+def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
+             seeds: Sequence[int], target: str = "High", overrides: dict | None = None,
+             workers: int = 1, progress: bool = False, executor: Executor | None = None,
+             store: str | Path | None = None, stored_only: bool = False,
+             missing: str = "drop") -> list[dict]:
+    """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
+
+    Folds run on ``executor`` when given, else in this process (``workers=1``) or a pool of
+    ``workers`` processes. With a ``store`` (a SQLite file) folds already stored are read
+    back instead of trained, and each new fold is stored the moment it finishes;
+    ``stored_only`` trains nothing and fails unless every fold is stored.
+    ``progress`` draws a bar over folds, with an ETA, on stderr.
+    """
+    from tqdm.auto import tqdm
+
+    _check_arguments(years, seeds, workers)
+    folds = plan(sources, presets, years, seeds, target, overrides, missing)
+    if stored_only and (store is None or not Path(store).is_file()):
+        raise RnnlabError(f"--store {store}: no such file; run the backtest without --report "
+                          "first")
+    with ExitStack() as stack:
+        db = stack.enter_context(ResultStore(store)) if store is not None else None
+        keys = [fold.key() for fold in folds]
+        stored = db.get(keys) if db else {}
+        results = {i: stored[key].result for i, key in enumerate(keys) if key in stored}
+        todo = [i for i in range(len(folds)) if i not in results]
+        if stored_only and todo:
+            raise _not_stored([folds[i] for i in todo], len(folds), store, db.versions())
+        if progress and stored:
+            print(f"backtest: {len(results)} of {len(folds)} folds read from {store}",
+                  file=sys.stderr)
+        bar = stack.enter_context(tqdm(total=len(todo), desc="folds", unit="fold",
+                                       file=sys.stderr, disable=not progress or not todo))
+        run_id = uuid.uuid4().hex
+        for i, outcome in _finished({i: folds[i] for i in todo}, executor, workers):
+            if outcome.rnnlab_version != __version__:
+                raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
+                                  f"{outcome.rnnlab_version}, this process {__version__}; "
+                                  "install the same version on every worker")
+            if db:
+                fold = folds[i]
+                db.put(keys[i], fold.ticker, fold.preset, fold.recipe.to_dict(),
+                       outcome.result, outcome.seconds, run_id, outcome.worker)
+            results[i] = outcome.result
+            bar.update()
+    return [results[i] for i in range(len(folds))]
+
+
+def _not_stored(absent: list[Fold], total: int, store: str | Path,
+                versions: dict[str, int]) -> RnnlabError:
+    """The error for ``--report`` when folds are missing, naming the first of them."""
+    first = absent[0]
+    others = ", ".join(f"{n} from rnnlab {v}" for v, n in sorted(versions.items())
+                       if v != __version__)
+    return RnnlabError(
+        f"--report: {len(absent)} of {total} folds are not in {store} for rnnlab "
+        f"{__version__} (first: {first.ticker} {first.preset} {first.year} seed "
+        f"{first.seed}){f'; it holds {others}, keyed apart' if others else ''}; run the "
+        "backtest without --report")
+
+
+def _read(source: PriceSource, columns: tuple[str, ...], missing: str,
+          year: int | None = None) -> tuple[Prices, str, tuple[str, ...]]:
+    """``columns`` of one source (up to the end of ``year``, if given), the sha256 that
+    identifies the source (see ``fingerprint``) and the data warnings about those days."""
+    until = None if year is None else parse_date(f"{year + 1}-01-01", "years")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        split = load_split(job["csv"], job["target"], recipe.features, f"{year}-01-01",
-                           missing=job.get("missing", "drop"), until=f"{year + 1}-01-01")
-        run = train(split, recipe, job["preset"], job["seed"], device="cpu", progress=False)
-    name = f"{ticker} {job['preset']} {year} seed {job['seed']}"
-    predictions = run.result["predictions"]
-    return {**{k: job[k] for k in ("preset", "year", "seed")}, "ticker": ticker,
-            "days": run.result["days"], "one_step": run.result["one_step"],
-            "actual": predictions["actual"],
-            "predicted": [round(v, 4) for v in predictions["one_step"]],
-            "warnings": [f"fold {name}: {w.message}" for w in caught
-                         if issubclass(w.category, DataWarning)]}
+        prices = read_prices(source, columns, missing, until=until)
+    messages = tuple(str(w.message) for w in caught if issubclass(w.category, DataWarning))
+    return prices, fingerprint(prices), messages
 
 
-def backtest(csvs: list[str], presets: list[str], years: list[int], seeds: list[int],
-             target: str = "High", overrides: dict | None = None, workers: int = 1,
-             progress=None, missing: str = "drop") -> list[dict]:
-    """Every fold's result, in a stable order; ``progress(done, total)`` after each fold.
+def _check_year(prices: Prices, year: int) -> None:
+    """A fold needs training days before ``year`` and test days in it."""
+    first = prices.before(parse_date(f"{year}-01-01", "years"))
+    end = prices.before(parse_date(f"{year + 1}-01-01", "years"))
+    if first == 0 or first == end:
+        side = "training" if first == 0 else "test"
+        raise ArgumentError("years", year, f"{prices.path} runs {prices.dates[0]} to "
+                            f"{prices.dates[-1]}, so that fold has no {side} days; pick years "
+                            "inside that range")
 
-    ``missing`` is the policy for empty cells (see :func:`rnnlab.runtime.prices.read_prices`).
-    """
-    jobs = [{"csv": c, "preset": p, "year": y, "seed": s, "target": target,
-             "missing": missing, "overrides": overrides or {}}
-            for c, p, y, s in itertools.product(csvs, presets, years, seeds)]
-    for name in presets:
-        preset(name)  # fail fast on an unknown preset, before any worker starts
-    results = []
-    if workers <= 1:
-        for job in jobs:
-            results.append(run_fold(job))
-            if progress:
-                progress(len(results), len(jobs))
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(run_fold, jobs):
-            results.append(result)
-            if progress:
-                progress(len(results), len(jobs))
-    return results
+
+def _finished(folds: dict[int, Fold], executor: Executor | None,
+              workers: int) -> Iterator[tuple[int, Outcome]]:
+    """Each fold's index and outcome, in the order the folds finish."""
+    if executor is None and workers <= 1:
+        for i, fold in folds.items():
+            yield i, run_fold(fold)
+        return
+    with ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+        pending = {executor.submit(run_fold, fold): i for i, fold in folds.items()}
+        try:
+            for future in as_completed(pending):
+                yield pending[future], future.result()
+        finally:
+            for future in pending:
+                future.cancel()  # an error or Ctrl-C: queued folds never start
+
+
+def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int) -> None:
+    """Fail fast, before any file is read or worker started: every argument in range."""
+    if not years or not seeds:
+        raise ArgumentError("years" if not years else "seeds", [], "is empty; give at least one")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
+    for year in years:
+        in_range("years", year, 1000, 9998)
+    in_range("workers", workers, 1, MAX_WORKERS)
 
 
 def summarize_folds(results: list[dict]) -> list[dict]:

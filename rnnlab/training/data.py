@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.errors import ArgumentError
 from rnnlab.runtime.prices import Prices, parse_date, sha256_of
 from rnnlab.runtime.sources import PriceSource, read_prices
 
@@ -53,18 +53,21 @@ def load_split(
                         split, until)
 
 
-def split_prices(prices: Prices, split: str, until: str | None = None) -> Split:
-    """``prices`` split at the date ``split``; see :func:`load_split`."""
-    if until is not None:
-        keep = prices.before(parse_date(until, "--until"))
-        prices = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
-    first = prices.before(parse_date(split, "--split"))
-    if first == 0 or first == len(prices.dates):
-        raise RnnlabError(
-            f"--split {split}: {prices.path} runs {prices.dates[0]} to {prices.dates[-1]}, so "
-            "one side is empty; pick a date inside that range"
-        )
-    return Split(prices, first, fingerprint(prices))
+def split_prices(prices: Prices, split: str, until: str | None = None,
+                 sha256: str | None = None) -> Split:
+    """``prices`` split at the date ``split``; see :func:`load_split`.
+
+    ``sha256`` identifies the data they came from; None: their :func:`fingerprint` (a
+    backtest fold brings its file's sha256 to a worker that may not see the file).
+    """
+    first = prices.before(parse_date(split, "split"))
+    keep = len(prices.dates) if until is None else prices.before(parse_date(until, "until"))
+    if first == 0 or first >= keep:
+        runs = f"{prices.dates[0]} to {prices.dates[-1]}" if len(prices.dates) else "no days"
+        raise ArgumentError("split", split, f"{prices.path} runs {runs}, so one side is empty; "
+                            "pick a date inside that range")
+    kept = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
+    return Split(kept, first, sha256 or fingerprint(prices))
 
 
 def fingerprint(prices: Prices) -> str:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 
-from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.card_schema import CELLS, MAX_LAYERS, MAX_UNITS, MAX_WINDOW
+from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
+from rnnlab.runtime.preprocessing import TRANSFORMS
+
+OPTIMIZERS = ("rmsprop", "sgd", "adam")
+INITS = ("keras", "torch")
+# Inclusive ranges of the numeric settings (None: no upper bound).
+RANGES = {"units": (1, MAX_UNITS), "dropout": (0.0, 0.99), "lr": (1e-12, 10.0),
+          "momentum": (0.0, 0.999), "decay": (0.0, 1.0), "epochs": (1, 100_000),
+          "batch": (1, 1_000_000), "window": (1, MAX_WINDOW), "val_fraction": (0.0, 0.99),
+          "patience": (0, 100_000)}
 
 
 @dataclass(frozen=True)
@@ -39,8 +49,33 @@ class Recipe:
     residual: bool = False
 
     def with_overrides(self, **changes) -> Recipe:
-        """A copy with the non-None ``changes`` applied."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """A copy with the non-None ``changes`` applied, each checked before any work starts."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        unknown = sorted(set(changes) - {f.name for f in fields(self)})
+        if unknown:
+            raise RnnlabError(f"{', '.join(unknown)}: not a recipe setting; choose from "
+                              f"{', '.join(f.name for f in fields(self))}")
+        recipe = replace(self, **changes)
+        recipe.check(changes)
+        return recipe
+
+    def check(self, names) -> None:
+        """Raise :class:`ArgumentError` for the first of the fields ``names`` out of range."""
+        for name in (n for n in RANGES if n in names):
+            in_range(name, getattr(self, name), *RANGES[name])
+        choices = {"transform": TRANSFORMS, "optimizer": OPTIMIZERS, "init": INITS}
+        for name in (n for n in choices if n in names):
+            if getattr(self, name) not in choices[name]:
+                raise ArgumentError(name, getattr(self, name),
+                                    f"is unknown; use one of {', '.join(choices[name])}")
+        if "cells" in names and (not self.cells or len(self.cells) > MAX_LAYERS
+                                 or any(c not in CELLS for c in self.cells)):
+            raise ArgumentError("cells", self.cells, f"use 1 to {MAX_LAYERS} of {CELLS}")
+        if self.patience and not self.val_fraction:
+            name = "val_fraction" if "val_fraction" in names else "patience"
+            raise ArgumentError(name, getattr(self, name), "early stopping (patience "
+                                f"{self.patience}) needs validation days: give both a "
+                                "val_fraction above 0 and a patience, or patience 0")
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -13,7 +13,7 @@ import numpy as np
 from rnnlab.runtime.extras import require
 from rnnlab.runtime.frames import date_frame
 from rnnlab.runtime.metrics import format_table
-from rnnlab.training.backtest import markdown
+from rnnlab.training.backtest import markdown, overview
 
 VIEWS = ("one_step", "generation")
 
@@ -89,6 +89,10 @@ class Backtest:
     def markdown(self) -> str:
         """The summary as a Markdown table."""
         return markdown(self.summary)
+
+    def overview(self) -> str:
+        """One Markdown line per preset over all its folds: how many beat persistence."""
+        return overview(self.summary)
 
     def __str__(self) -> str:
         return self.markdown()

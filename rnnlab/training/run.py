@@ -10,7 +10,10 @@ import torch
 from rnnlab import __version__
 from rnnlab.runtime.baselines import fit_linear
 from rnnlab.runtime.card import Architecture, Card
-from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import in_range
+from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS, Encoder
+from rnnlab.runtime.prices import check_positive
 from rnnlab.training.data import Split
 from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
@@ -41,6 +44,9 @@ def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
 def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
           device: str = "auto", progress: bool = True) -> Trained:
     """Train one model on the training days of ``split`` and evaluate it on the test days."""
+    in_range("seed", seed, 0, MAX_SEED)
+    if recipe.transform in POSITIVE_TRANSFORMS:
+        check_positive(split.prices, f"the {recipe.transform} transform")
     card = make_card(split, recipe, preset, seed)
     x, y = card.encoder.supervised(split.train)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)

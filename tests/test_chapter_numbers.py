@@ -1,0 +1,100 @@
+"""Chapter 2's tables are the files its commands write, and those files hold what the code
+computes: chapter 2 includes them (``--8<--``), and no page types a copy of their numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from rnnlab.experiments import gradients, longlag  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTER = ROOT / "tutorial" / "02-vanishing-gradients.md"
+PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [ROOT / "tutorial" / "index.md"]
+GRADIENTS = "tutorial/results/gradient-norms.md"
+ADDING = "tutorial/results/adding-problem.md"
+
+
+def written_by(text: str) -> str:
+    """The command named in a result file's ``Written by `...`.`` sentence."""
+    return re.search(r"Written by `([^`]+)`\.", text).group(1)
+
+
+def table_cells(text: str) -> dict[str, list[str]]:
+    """First column -> the other cells, for each body row of the file's Markdown table."""
+    rows = [line.strip("|").split("|") for line in text.splitlines() if line.startswith("|")]
+    return {row[0].strip(): [cell.strip() for cell in row[1:]] for row in rows[2:]}
+
+
+def test_gradient_table_is_what_the_command_computes() -> None:
+    text = (ROOT / GRADIENTS).read_text(encoding="utf-8")
+    command = written_by(text)
+    assert command == f"python -m rnnlab.experiments.gradients --out {GRADIENTS}"
+    # the full measurement takes about a second: recompute the whole file
+    assert text == gradients.markdown(gradients.measure(), command)
+
+
+def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
+    text = (ROOT / ADDING).read_text(encoding="utf-8")
+    assert written_by(text) == f"python -m rnnlab.experiments.longlag --out {ADDING}"
+    cells = table_cells(text)
+    assert list(cells) == list(longlag.FULL.kinds)
+    # the GRU at T = 10 is solved in about a hundred steps per seed: rerun those 5 trials
+    config = dataclasses.replace(longlag.FULL, kinds=("gru",), lengths=(10,))
+    assert cells["gru"][longlag.FULL.lengths.index(10)] == longlag.run(config).cells()["gru"][0]
+
+
+def typed_forms(cell: str) -> list[str]:
+    """How a number of a table cell could be typed in a page: ``5.84e-15`` also as
+    ``5.84 \\times 10^{-15}``, a step count ``(1265 steps)`` as ``1265 steps`` or
+    ``1,265 steps``."""
+    forms = []
+    for steps in re.findall(r"\((\d+) steps\)", cell):
+        forms += [f"{steps} steps", f"{int(steps):,} steps"]
+    for mantissa, exponent in re.findall(r"(\d\.\d+)e([+-]\d+)", cell):
+        forms += [f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{int(exponent)}}}"]
+    return forms
+
+
+def test_chapter_includes_the_tables_and_no_page_types_their_numbers() -> None:
+    chapter = CHAPTER.read_text(encoding="utf-8")
+    pages = {page.name: page.read_text(encoding="utf-8") for page in PAGES}
+    for path in (GRADIENTS, ADDING):
+        assert f'--8<-- "{path}"' in chapter
+        cells = table_cells((ROOT / path).read_text(encoding="utf-8")).values()
+        forms = {form for row in cells for cell in row for form in typed_forms(cell)}
+        assert forms, f"{path} has no numbers"
+        typed = sorted((name, form) for name, text in pages.items() for form in forms
+                       if form in text)
+        assert not typed, f"pages type numbers of {path}: {typed}"
+
+
+def test_out_writes_the_markdown_that_names_its_command(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(longlag, "FAST", longlag.Config(lengths=(6,), kinds=("gru",),
+                                                        seeds=(0,), max_steps=10, eval_every=5))
+    out = tmp_path / "adding.md"
+    longlag.main(["--fast", "--out", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert written_by(text) == f"python -m rnnlab.experiments.longlag --fast --out {out}"
+    assert list(table_cells(text)) == ["gru"]
+
+
+@pytest.mark.parametrize("main", [gradients.main, longlag.main])
+def test_out_in_a_missing_folder_is_one_error_line_before_any_work(
+        main, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(longlag, "run", lambda *args: pytest.fail("trained anyway"))
+    monkeypatch.setattr(gradients, "measure", lambda **kwargs: pytest.fail("measured anyway"))
+    out = tmp_path / "missing" / "table.md"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--out", str(out)])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"error: --out {out}: the folder {out.parent} does not "
+                                       "exist; create it first\n")
+    assert not out.parent.exists()
