@@ -17,8 +17,10 @@ import rnnlab
 from rnnlab.runtime.shipped import SHIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
-# Never in the sdist: version control, environments, build and run outputs.
-NOT_SHIPPED = (".git", ".venv", "node_modules", "__pycache__", "site", "dist", "build", "runs")
+# Never in the sdist: environments, build and run outputs, and any hidden file or folder
+# (version control, tool caches) but these tracked ones.
+NOT_SHIPPED = ("node_modules", "__pycache__", "site", "dist", "build", "runs")
+HIDDEN_SHIPPED = (".ci", ".gitignore", ".gitkeep")
 
 
 def load_floors():
@@ -75,7 +77,8 @@ def test_sdist_carries_every_tracked_file_and_no_outputs(artefacts):
                    "tests/conftest.py", "tutorial/01-rnn.md", "mkdocs.yml"):
         assert needed in names
     assert not [n for n in names if set(Path(n).parts) & set(NOT_SHIPPED)
-                or Path(n).parts[0].startswith(".venv")]
+                or any(part.startswith(".") and part not in HIDDEN_SHIPPED
+                       for part in Path(n).parts)]
     if shutil.which("git") and (ROOT / ".git").exists():
         tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True,
                                  text=True, check=True).stdout.split()
