@@ -2,6 +2,8 @@
 
 import typer
 
+from rnnlab.__main__ import version_line
+
 app = typer.Typer(
     name="rnnlab",
     help="Train recurrent forecasters (PyTorch), export them to ONNX, and forecast and "
@@ -10,3 +12,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(version_line())
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                 help="Print rnnlab's version and exit."),
+) -> None:
+    """Options that come before the command."""

@@ -1,0 +1,31 @@
+"""The ``rnnlab`` command (also ``python -m rnnlab``).
+
+``rnnlab --version`` is answered here, before the commands and with them numpy and
+onnxruntime are imported, so it is instant and works on a broken install; everything
+else goes to :func:`rnnlab.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rnnlab import __version__
+
+
+def version_line() -> str:
+    """What ``rnnlab --version`` prints, e.g. ``rnnlab 0.2.0``."""
+    return f"rnnlab {__version__}"
+
+
+def main() -> None:
+    """Entry point of the ``rnnlab`` script."""
+    if sys.argv[1:] == ["--version"]:
+        print(version_line())
+        return
+    from rnnlab.cli import main as run_cli
+
+    run_cli()
+
+
+if __name__ == "__main__":
+    main()
