@@ -1,5 +1,6 @@
-"""Chapter 2's tables are the files its commands write, and those files hold what the code
-computes: chapter 2 includes them (``--8<--``), and no page types a copy of their numbers."""
+"""The chapters' measured numbers are the files their commands write, and those files hold
+what the code computes: the chapters include them (``--8<--``), and no page types a copy of
+their numbers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from helpers import IBM  # noqa: E402
+
 from rnnlab.experiments import gradients, longlag  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +21,12 @@ CHAPTER = ROOT / "tutorial" / "02-vanishing-gradients.md"
 PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [ROOT / "tutorial" / "index.md"]
 GRADIENTS = "tutorial/results/gradient-norms.md"
 ADDING = "tutorial/results/adding-problem.md"
+#: Chapter 6's numbers, written by the figure functions of tutorial/figures_forecasting.py.
+GENERATION = {"generation_paths": "tutorial/results/generation-paths.md",
+              "generation_error": "tutorial/results/generation-error.md"}
+#: chapter -> the result files it includes.
+INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
+            "06-generation.md": tuple(GENERATION.values())}
 
 
 def written_by(text: str) -> str:
@@ -49,29 +58,65 @@ def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
     assert cells["gru"][longlag.FULL.lengths.index(10)] == longlag.run(config).cells()["gru"][0]
 
 
-def typed_forms(cell: str) -> list[str]:
-    """How a number of a table cell could be typed in a page: ``5.84e-15`` also as
-    ``5.84 \\times 10^{-15}``, a step count ``(1265 steps)`` as ``1265 steps`` or
-    ``1,265 steps``."""
-    forms = []
-    for steps in re.findall(r"\((\d+) steps\)", cell):
-        forms += [f"{steps} steps", f"{int(steps):,} steps"]
-    for mantissa, exponent in re.findall(r"(\d\.\d+)e([+-]\d+)", cell):
-        forms += [f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{int(exponent)}}}"]
+def typed_forms(text: str) -> set[str]:
+    """How the measured numbers of a result file could be typed in a page: each decimal with
+    two or more places (``171.20``), ``5.84e-15`` also as ``5.84 \\times 10^{-15}``, a step
+    count ``(1265 steps)`` as ``1265 steps`` or ``1,265 steps``. Zeros are no measurement."""
+    forms = set()
+    for steps in re.findall(r"\((\d+) steps\)", text):
+        forms |= {f"{steps} steps", f"{int(steps):,} steps"}
+    for mantissa, exponent in re.findall(r"(\d\.\d+)e([+-]\d+)", text):
+        if float(mantissa):
+            forms |= {f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{int(exponent)}}}"}
+    forms |= {number for number in re.findall(r"(?<![\d.])\d+\.\d{2,}(?![\d.e])", text)
+              if float(number)}
     return forms
 
 
-def test_chapter_includes_the_tables_and_no_page_types_their_numbers() -> None:
-    chapter = CHAPTER.read_text(encoding="utf-8")
+def typed_in(form: str, page: str) -> bool:
+    """Whether ``page`` holds ``form`` as a whole number, not as part of a longer one."""
+    return re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", page) is not None
+
+
+@pytest.mark.parametrize("chapter", sorted(INCLUDED))
+def test_chapter_includes_its_results_and_no_page_types_their_numbers(chapter: str) -> None:
+    text = (ROOT / "tutorial" / chapter).read_text(encoding="utf-8")
     pages = {page.name: page.read_text(encoding="utf-8") for page in PAGES}
-    for path in (GRADIENTS, ADDING):
-        assert f'--8<-- "{path}"' in chapter
-        cells = table_cells((ROOT / path).read_text(encoding="utf-8")).values()
-        forms = {form for row in cells for cell in row for form in typed_forms(cell)}
+    for path in INCLUDED[chapter]:
+        assert f'--8<-- "{path}"' in text
+        forms = typed_forms((ROOT / path).read_text(encoding="utf-8"))
         assert forms, f"{path} has no numbers"
-        typed = sorted((name, form) for name, text in pages.items() for form in forms
-                       if form in text)
+        typed = sorted((name, form) for name, page in pages.items() for form in forms
+                       if typed_in(form, page))
         assert not typed, f"pages type numbers of {path}: {typed}"
+
+
+@pytest.mark.skipif(not IBM.is_file(), reason="needs the real IBM price file")
+@pytest.mark.parametrize("figure", sorted(GENERATION))
+def test_generation_numbers_are_what_the_figure_computes(
+        figure: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.syspath_prepend(str(ROOT / "tutorial"))
+    import figures_forecasting
+    import matplotlib.pyplot as plt
+
+    text = (ROOT / GENERATION[figure]).read_text(encoding="utf-8")
+    assert written_by(text) == f"python tutorial/make_figures.py --only {figure}"
+    monkeypatch.setattr(figures_forecasting, "RESULTS", tmp_path)
+    plt.close(figures_forecasting.FIGURES[figure](False))
+    assert (tmp_path / Path(GENERATION[figure]).name).read_text(encoding="utf-8") == text
+
+
+def test_the_fast_figures_leave_the_result_files_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("matplotlib")
+    monkeypatch.syspath_prepend(str(ROOT / "tutorial"))
+    import figures_forecasting
+
+    monkeypatch.setattr(figures_forecasting, "RESULTS", tmp_path)
+    text = figures_forecasting.write_numbers("generation_error", ["| a |"], fast=True)
+    assert written_by(text) == "python tutorial/make_figures.py --only generation_error"
+    assert not list(tmp_path.iterdir())
 
 
 def test_out_writes_the_markdown_that_names_its_command(tmp_path: Path,

@@ -20,6 +20,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from rnnlab.experiments.common import markdown_table
+from rnnlab.runtime import files
 from rnnlab.runtime.model import Model, load
 from rnnlab.runtime.prices import Prices, read_prices
 from rnnlab.runtime.shipped import shipped_path
@@ -27,6 +29,8 @@ from rnnlab.runtime.shipped import shipped_path
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SPLIT = np.datetime64("2017-01-01")
 COLORS = {"lstm": "tab:blue", "gru": "tab:green"}
+#: Where the full mode writes the numbers that the chapters include (``--8<--``).
+RESULTS = Path(__file__).resolve().parent / "results"
 #: Type sizes for the plots of chapters 5 and 6, drawn about 6.4 inches wide so that they
 #: stay legible when a phone shows them 390 px wide.
 PHONE = {"font.size": 13, "axes.titlesize": 13, "axes.labelsize": 13, "legend.fontsize": 11,
@@ -58,6 +62,17 @@ def prices(ticker: str, fast: bool) -> Prices:
     rng = np.random.default_rng(0)
     level = 120 * np.exp(np.cumsum(rng.normal(0.0002, 0.012, len(dates))))
     return Prices(dates, level[:, None], ("High",), f"synthetic {ticker}")
+
+
+def write_numbers(figure: str, lines: list[str], fast: bool) -> str:
+    """The Markdown ``lines`` of ``figure``'s numbers, closed by the command that wrote them,
+    and printed. The full mode also writes them to ``RESULTS / "<figure>.md"`` (``_`` as
+    ``-``); the fast mode's numbers (few starts, maybe synthetic prices) stay unwritten."""
+    text = "\n".join(lines) + f"\n\nWritten by `python tutorial/make_figures.py --only {figure}`.\n"
+    print(text, end="")
+    if not fast:
+        files.write_text(RESULTS / f"{figure.replace('_', '-')}.md", text)
+    return text
 
 
 def shipped() -> dict[str, Model]:
@@ -158,9 +173,14 @@ def generation_paths(fast: bool) -> Figure:
     dates = data.dates[first:]
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ax.plot(dates, actual, color="tab:red", lw=1.4, label="real IBM High")
+    flat = data.values[first - 1, 0]
+    top = shipped()["lstm"].encoder.hi[0]
+    rows = [["real IBM High", f"{actual[0]:.2f}", f"{actual[-1]:.2f}", "", ""]]
+    notebook = []
     for name, model in shipped().items():
         ours = model.generate(len(actual), _before(data, first)).values[0]
         early = model.generate(len(actual), _before(data, first - 1)).values[0]
+        # RMSE = sqrt(mean((generated - real)^2)) over the test days
         rmse = np.sqrt(np.mean((ours - actual) ** 2))
         ax.plot(dates, ours, color=COLORS[name], lw=3, alpha=0.5,
                 label=f"{name.upper()}, from the window ending {data.dates[first - 1]} "
@@ -168,12 +188,21 @@ def generation_paths(fast: bool) -> Figure:
         ax.plot(dates, early, color="black", lw=1, ls="--",
                 label=f"{name.upper()}, the notebook's start (window ending "
                       f"{data.dates[first - 2]})")
-        print(f"{name}: generation RMSE {rmse:.3f}; first value {ours[0]:.3f} for "
-              f"{dates[0]} (real {actual[0]:.2f}); the notebook's first value {early[0]:.3f} "
-              f"is for {data.dates[first - 1]} (real {data.values[first - 1, 0]:.2f}); "
-              f"last value {ours[-1]:.3f} (real {actual[-1]:.2f}); training max "
-              f"{model.encoder.hi[0]:.2f}")
-    ax.axhline(shipped()["lstm"].encoder.hi[0], color="gray", lw=0.8, ls=":",
+        above = np.flatnonzero(ours > top)
+        rows.append([f"{name} generated", f"{ours[0]:.2f}", f"{ours[-1]:.2f}", f"{rmse:.2f}",
+                     f"{above[0] + 1}" if len(above) else "never"])
+        notebook.append(f"{name} {early[0]:.2f}")
+    rows.append(["flat at the last training day's price", f"{flat:.2f}", f"{flat:.2f}",
+                 f"{np.sqrt(np.mean((flat - actual) ** 2)):.2f}", ""])
+    write_numbers("generation_paths", markdown_table(
+        ["IBM High (USD)", f"first day, {dates[0]}", f"last day, {dates[-1]}",
+         f"RMSE over {len(actual)} days", f"first day above {top:.2f}"], rows) + [
+        "",
+        f"First test day above {top:.2f}, the highest training price (scaled 1.0), counted "
+        f"from 1. The notebook's start (the window ending {data.dates[first - 2]}) gives "
+        f"first values of {', '.join(notebook)}, for {data.dates[first - 1]} (real "
+        f"{data.values[first - 1, 0]:.2f})."], fast)
+    ax.axhline(top, color="gray", lw=0.8, ls=":",
                label="highest training price (scaled 1.0)")
     ax.set_title(f"{len(actual)} trading days generated,\neach prediction fed back as input")
     ax.set_ylabel("High (USD)")
@@ -209,21 +238,27 @@ def generation_error(fast: bool) -> Figure:
     horizon = 60
     fig, (grow, diverge) = plt.subplots(2, 1, figsize=(6.4, 8.4))
     h = np.arange(1, horizon + 1)
+    shown, steps = (1, 5, 20, 60), (2, 10, 60, 251)
+    error_rows, gap_rows = [], []
     for name, model in shipped().items():
         model_error, flat_error = _horizon_errors(model, data, first, horizon,
                                                   every=25 if fast else 5)
         grow.plot(h, model_error, color=COLORS[name], label=f"{name.upper()} generated")
-        print(f"{name}: mean absolute error at horizon 1, 5, 20, 60: "
-              + ", ".join(f"{model_error[k - 1]:.2f}" for k in (1, 5, 20, 60))
-              + "; flat: " + ", ".join(f"{flat_error[k - 1]:.2f}" for k in (1, 5, 20, 60)))
+        error_rows.append([f"{name} generated"] + [f"{model_error[k - 1]:.2f}" for k in shown])
         windowed = model.generate(251).values[0]
         stateful = model.generate(251, mode="stateful").values[0]
         gap = np.abs(windowed - stateful)
         diverge.semilogy(np.arange(1, 252), np.maximum(gap, 1e-7), color=COLORS[name],
                          label=name.upper())
-        print(f"{name}: |windowed - stateful| at step 2, 10, 60, 251: "
-              + ", ".join(f"{gap[k - 1]:.2e}" for k in (2, 10, 60, 251))
-              + f"; max {gap.max():.2e} USD")
+        gap_rows.append([name] + [f"{gap[k - 1]:.2e}" for k in steps] + [f"{gap.max():.2e}"])
+    error_rows.append(["flat (last true price)"] + [f"{flat_error[k - 1]:.2f}" for k in shown])
+    write_numbers("generation_error", markdown_table(
+        ["mean absolute error (USD) at horizon", *map(str, shown)], error_rows) + [
+        "", f"Paths of {horizon} days started every {25 if fast else 5} trading days of "
+        f"the test period from the true window before each start.", "",
+        *markdown_table(["windowed - stateful gap (USD) at step", *map(str, steps), "max"],
+                        gap_rows),
+        "", "Both modes from each shipped model's stored 60 days."], fast)
     grow.plot(h, flat_error, color="gray", ls="--", label="flat (last known price)")
     grow.set_xlabel("horizon (trading days after\nthe last true input)")
     grow.set_ylabel("mean absolute error (USD)")
