@@ -21,12 +21,14 @@ CHAPTER = ROOT / "tutorial" / "02-vanishing-gradients.md"
 PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [ROOT / "tutorial" / "index.md"]
 GRADIENTS = "tutorial/results/gradient-norms.md"
 ADDING = "tutorial/results/adding-problem.md"
-#: Chapter 6's numbers, written by the figure functions of tutorial/figures_forecasting.py.
-GENERATION = {"generation_paths": "tutorial/results/generation-paths.md",
-              "generation_error": "tutorial/results/generation-error.md"}
+#: Chapters 5 and 6's numbers: figure -> the file that its function in
+#: tutorial/figures_forecasting.py writes.
+FIGURES = {name: f"tutorial/results/{name.replace('_', '-')}.md" for name in
+           ("one_step_forecast", "one_step_lag", "generation_paths", "generation_error")}
 #: chapter -> the result files it includes.
 INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
-            "06-generation.md": tuple(GENERATION.values())}
+            "05-forecasting.md": (FIGURES["one_step_lag"],),
+            "06-generation.md": (FIGURES["generation_paths"], FIGURES["generation_error"])}
 
 
 def written_by(text: str) -> str:
@@ -92,19 +94,19 @@ def test_chapter_includes_its_results_and_no_page_types_their_numbers(chapter: s
 
 
 @pytest.mark.skipif(not IBM.is_file(), reason="needs the real IBM price file")
-@pytest.mark.parametrize("figure", sorted(GENERATION))
-def test_generation_numbers_are_what_the_figure_computes(
+@pytest.mark.parametrize("figure", sorted(FIGURES))
+def test_figure_numbers_are_what_the_figure_computes(
         figure: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("matplotlib")
     monkeypatch.syspath_prepend(str(ROOT / "tutorial"))
     import figures_forecasting
     import matplotlib.pyplot as plt
 
-    text = (ROOT / GENERATION[figure]).read_text(encoding="utf-8")
+    text = (ROOT / FIGURES[figure]).read_text(encoding="utf-8")
     assert written_by(text) == f"python tutorial/make_figures.py --only {figure}"
     monkeypatch.setattr(figures_forecasting, "RESULTS", tmp_path)
     plt.close(figures_forecasting.FIGURES[figure](False))
-    assert (tmp_path / Path(GENERATION[figure]).name).read_text(encoding="utf-8") == text
+    assert (tmp_path / Path(FIGURES[figure]).name).read_text(encoding="utf-8") == text
 
 
 def test_the_fast_figures_leave_the_result_files_alone(

@@ -103,14 +103,19 @@ def one_step_forecast(fast: bool) -> Figure:
     forecasts = {name: model.forecast(data) for name, model in shipped().items()}
     first = next(iter(forecasts.values()))
     ax.plot(first.dates, first.actual, color="tab:red", lw=1.4, label="real IBM High")
+    rows = []
     for name, f in forecasts.items():
         rmse = f.scores["model"]["rmse"]
         ax.plot(f.dates, f.predicted, color=COLORS[name], lw=1.2,
                 label=f"{name.upper()} one-step forecast (RMSE {rmse:.2f})")
-        print(f"{name}: one-step RMSE {rmse:.3f}, mean error "
-              f"{np.mean(f.predicted - f.actual):+.3f}")
+        rows.append([f"{name} (shipped)", f"{rmse:.3f}",
+                     f"{np.mean(f.predicted - f.actual):+.2f}"])
     persistence = first.scores["persistence"]["rmse"]
-    print(f"persistence RMSE {persistence:.3f}, flat RMSE {first.scores['flat']['rmse']:.3f}")
+    rows.append(["persistence", f"{persistence:.3f}",
+                 f"{np.mean(first.previous - first.actual):+.2f}"])
+    write_numbers("one_step_forecast", markdown_table(
+        [f"one step, {first.dates[0]} to {first.dates[-1]} (USD)", "RMSE",
+         "mean error (forecast - real)"], rows), fast)
     ax.set_title(f"{first.dates[0]} to {first.dates[-1]}: each day forecast\nfrom the 60 "
                  f"true days before it (persistence RMSE {persistence:.2f})")
     ax.set_ylabel("High (USD)")
@@ -142,12 +147,15 @@ def one_step_lag(fast: bool) -> Figure:
     zoom.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     lags = range(-3, 7)
     width = 0.8 / len(forecasts)
+    rows = []
     for i, (name, forecast) in enumerate(forecasts.items()):
         corr = _change_correlations(forecast, lags)
         bars.bar(np.array(lags) + (i - (len(forecasts) - 1) / 2) * width, corr, width,
                  color=COLORS[name], label=name.upper())
-        print(f"{name}: corr(forecast change on day t, real change on day t - k): "
-              + ", ".join(f"k={k}: {c:.3f}" for k, c in zip(lags, corr)))
+        rows.append([name] + [f"{c:.3f}" for c in corr])
+    write_numbers("one_step_lag", markdown_table(
+        ["corr(forecast change on day t, real change on day t - k) for k =",
+         *map(str, lags)], rows), fast)
     bars.axhline(0, color="black", lw=0.6)
     bars.set_xticks(list(lags))
     bars.set_xlabel("lag $k$ (trading days)", fontsize=13)
