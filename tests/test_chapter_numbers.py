@@ -25,10 +25,17 @@ ADDING = "tutorial/results/adding-problem.md"
 #: tutorial/figures_forecasting.py writes.
 FIGURES = {name: f"tutorial/results/{name.replace('_', '-')}.md" for name in
            ("one_step_forecast", "one_step_lag", "generation_paths", "generation_error")}
+#: Chapter 5's score table, made from the JSON that ``rnnlab train --json`` printed.
+SEED_RUNS = ("tutorial/results/ibm-seed-lstm.json", "tutorial/results/ibm-seed-gru.json")
+SEED_SCORES = "tutorial/results/ibm-seed-scores.md"
+#: Chapter 7's model card as ``rnnlab info`` prints it.
+INFO = "tutorial/results/info-lstm.txt"
 #: chapter -> the result files it includes.
 INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
-            "05-forecasting.md": (FIGURES["one_step_lag"],),
-            "06-generation.md": (FIGURES["generation_paths"], FIGURES["generation_error"])}
+            "05-forecasting.md": (SEED_SCORES, FIGURES["one_step_lag"],
+                                  FIGURES["one_step_forecast"]),
+            "06-generation.md": (FIGURES["generation_paths"], FIGURES["generation_error"]),
+            "07-export.md": (INFO,)}
 
 
 def written_by(text: str) -> str:
@@ -63,16 +70,23 @@ def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
 def typed_forms(text: str) -> set[str]:
     """How the measured numbers of a result file could be typed in a page: each decimal with
     two or more places (``171.20``), ``5.84e-15`` also as ``5.84 \\times 10^{-15}``, a step
-    count ``(1265 steps)`` as ``1265 steps`` or ``1,265 steps``. Zeros are no measurement."""
-    forms = set()
+    count ``(1265 steps)`` as ``1265 steps`` or ``1,265 steps``, a ratio ``2.2 times``.
+    Zeros, and decimals of one significant digit (``0.02``), are no measurement."""
+    forms = set(re.findall(r"\d+\.\d+ times", text))
     for steps in re.findall(r"\((\d+) steps\)", text):
         forms |= {f"{steps} steps", f"{int(steps):,} steps"}
     for mantissa, exponent in re.findall(r"(\d\.\d+)e([+-]\d+)", text):
         if float(mantissa):
             forms |= {f"{mantissa}e{exponent}", f"{mantissa} \\times 10^{{{int(exponent)}}}"}
     forms |= {number for number in re.findall(r"(?<![\d.])\d+\.\d{2,}(?![\d.e])", text)
-              if float(number)}
+              if len(number.replace(".", "").lstrip("0")) >= 2}
     return forms
+
+
+def prose(page: str) -> str:
+    """``page`` without its Python blocks: Sybil runs them, so their numbers are thresholds
+    checked against what the code computes, not copies that could drift."""
+    return re.sub(r"```python\n.*?```", "", page, flags=re.DOTALL)
 
 
 def typed_in(form: str, page: str) -> bool:
@@ -83,7 +97,7 @@ def typed_in(form: str, page: str) -> bool:
 @pytest.mark.parametrize("chapter", sorted(INCLUDED))
 def test_chapter_includes_its_results_and_no_page_types_their_numbers(chapter: str) -> None:
     text = (ROOT / "tutorial" / chapter).read_text(encoding="utf-8")
-    pages = {page.name: page.read_text(encoding="utf-8") for page in PAGES}
+    pages = {page.name: prose(page.read_text(encoding="utf-8")) for page in PAGES}
     for path in INCLUDED[chapter]:
         assert f'--8<-- "{path}"' in text
         forms = typed_forms((ROOT / path).read_text(encoding="utf-8"))
@@ -107,6 +121,44 @@ def test_figure_numbers_are_what_the_figure_computes(
     monkeypatch.setattr(figures_forecasting, "RESULTS", tmp_path)
     plt.close(figures_forecasting.FIGURES[figure](False))
     assert (tmp_path / Path(FIGURES[figure]).name).read_text(encoding="utf-8") == text
+
+
+def test_seed_scores_are_the_table_of_the_training_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    import json
+
+    import seed_scores
+
+    text = (ROOT / SEED_SCORES).read_text(encoding="utf-8")
+    command = written_by(text)
+    assert command == f"python scripts/seed_scores.py {' '.join(SEED_RUNS)} --out {SEED_SCORES}"
+    runs = [json.loads((ROOT / path).read_text(encoding="utf-8")) for path in SEED_RUNS]
+    assert text == seed_scores.markdown(runs, command)
+    assert [run["preset"] for run in runs] == ["seed-lstm", "seed-gru"]
+
+
+def test_seed_scores_of_a_file_that_is_no_training_run_is_one_error_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    import seed_scores
+
+    run = tmp_path / "run.json"
+    run.write_text('{"preset": "seed-lstm"}', encoding="utf-8")
+    out = tmp_path / "scores.md"
+    with pytest.raises(SystemExit) as exit_info:
+        seed_scores.main([str(run), "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {run}: not the JSON of rnnlab train --json")
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_chapter_7_card_is_what_rnnlab_info_prints(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    assert cli("info", "exported/ibm-high-lstm.onnx") == (
+        0, (ROOT / INFO).read_text(encoding="utf-8"), "")
 
 
 def test_the_fast_figures_leave_the_result_files_alone(
