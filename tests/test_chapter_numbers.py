@@ -28,7 +28,7 @@ FIGURES = {name: f"tutorial/results/{name.replace('_', '-')}.md" for name in
 #: Chapter 5's score table, made from the JSON that ``rnnlab train --json`` printed.
 SEED_RUNS = ("tutorial/results/ibm-seed-lstm.json", "tutorial/results/ibm-seed-gru.json")
 SEED_SCORES = "tutorial/results/ibm-seed-scores.md"
-#: Chapter 7's model card as ``rnnlab info`` prints it.
+#: Chapter 7's model card as ``rnnlab info`` prints it (tests/test_docs_outputs.py reruns it).
 INFO = "tutorial/results/info-lstm.txt"
 #: chapter -> the result files it includes.
 INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
@@ -153,12 +153,6 @@ def test_seed_scores_of_a_file_that_is_no_training_run_is_one_error_line(
     assert err.startswith(f"error: {run}: not the JSON of rnnlab train --json")
     assert err.count("\n") == 1
     assert not out.exists()
-
-
-def test_chapter_7_card_is_what_rnnlab_info_prints(cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    assert cli("info", "exported/ibm-high-lstm.onnx") == (
-        0, (ROOT / INFO).read_text(encoding="utf-8"), "")
 
 
 def test_the_fast_figures_leave_the_result_files_alone(
