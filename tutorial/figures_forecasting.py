@@ -5,7 +5,8 @@ them trains anything: they run the shipped models in ``exported/`` with the torc
 runtime, so the full and the fast mode cost about the same. The full mode needs the price
 files in ``../shared/data`` (beside the checkout); the fast mode (the test run) falls back
 to a synthetic random walk on the same dates when a file is missing. Each function prints
-the numbers that the chapters quote.
+the numbers that the chapters quote, and the full mode also writes them to
+``tutorial/results/<figure>.md``, which the chapters include.
 """
 
 from __future__ import annotations
