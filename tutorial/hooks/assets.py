@@ -18,7 +18,16 @@ NODE_MODULES = ROOT / "node_modules"
 
 # source (relative to node_modules) -> destination (relative to the built site).
 # A folder is copied whole.
-ASSETS: dict[str, str] = {}
+ASSETS: dict[str, str] = {
+    # The live page (try-it.md): onnxruntime-web's wasm build with its loader bundled in
+    # (no other .mjs is fetched), and uPlot.
+    "onnxruntime-web/dist/ort.wasm.bundle.min.mjs":
+        "vendor/onnxruntime-web/ort.wasm.bundle.min.mjs",
+    "onnxruntime-web/dist/ort-wasm-simd-threaded.wasm":
+        "vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm",
+    "uplot/dist/uPlot.esm.js": "vendor/uplot/uPlot.esm.js",
+    "uplot/dist/uPlot.min.css": "vendor/uplot/uPlot.min.css",
+}
 
 log = logging.getLogger("mkdocs.hooks.assets")
 

@@ -1,0 +1,77 @@
+"""mkdocs hook: the files the "Try it in your browser" page fetches, written into the site.
+
+- ``live/models/*.onnx``: the shipped forecasters, copied from ``exported/`` (the same
+  files the CLI loads; never duplicated in git).
+- ``live/ibm.json``: the IBM days the page needs, read from ``../shared/data`` with the
+  runtime's own CSV reader: every column the shipped models read, from the first test
+  day (after the models' training period) back as far as the longest window needs.
+  Empty cells stay ``null``, so the page drops a day only for models that read it.
+- ``live/normals-seed0.f64``: ``numpy.random.default_rng(0).standard_normal`` draws
+  (float64, little-endian), the noise behind ``rnnlab generate --samples N --seed 0``.
+- ``live/manifest.json``: what is there; without the price file it says, in one
+  sentence, what is missing, and the page shows that sentence. The build never fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from rnnlab.runtime.model import load
+from rnnlab.runtime.prices import read_prices, sha256_of
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED, shipped_path
+
+ROOT = Path(__file__).resolve().parents[2]
+IBM = ROOT.parent / "shared" / "data" / "IBM_2006-01-01_to_2018-01-01.csv"
+# The page samples at most 20 paths of at most 251 steps (choices.js).
+NORMALS = 251 * 20
+SEED = 0
+
+log = logging.getLogger("mkdocs.hooks.live")
+
+
+def price_days(csv: Path, models: dict) -> dict:
+    """The days of ``csv`` the page needs, as JSON: dates, one list per column, test range."""
+    columns = list(dict.fromkeys(c for m in models.values() for c in m.encoder.columns))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a day without Open is dropped per model, later
+        read = {c: read_prices(csv, (c,)) for c in columns}
+    dates = np.unique(np.concatenate([p.dates for p in read.values()]))
+    train_end = max(np.datetime64(m.card.train_end) for m in models.values())
+    first_test = int(np.searchsorted(dates, train_end, side="right"))
+    keep = dates[max(0, first_test - max(m.encoder.history_days for m in models.values())):]
+    days = keep.astype(str).tolist()
+    table = {}
+    for column, prices in read.items():
+        value_on = dict(zip(prices.dates.astype(str).tolist(), prices.values[:, 0].tolist()))
+        table[column] = [value_on.get(day) for day in days]
+    return {"source": csv.name, "csv": f"../shared/data/{csv.name}", "sha256": sha256_of(csv),
+            "test_first": str(dates[first_test]), "test_last": str(dates[-1]),
+            "dates": days, "columns": table}
+
+
+def on_post_build(config, **kwargs) -> None:
+    live = Path(config["site_dir"]) / "live"
+    (live / "models").mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED:
+        shutil.copy2(shipped_path(name), live / "models" / SHIPPED[name])
+    np.random.default_rng(SEED).standard_normal(NORMALS).astype("<f8").tofile(
+        live / "normals-seed0.f64")
+    manifest = {"models": {name: f"models/{file}" for name, file in SHIPPED.items()},
+                "default": DEFAULT, "normals": "normals-seed0.f64", "data": None}
+    if IBM.is_file():
+        models = {name: load(name) for name in SHIPPED}
+        (live / "ibm.json").write_text(json.dumps(price_days(IBM, models)))
+        manifest["data"] = "ibm.json"
+    else:
+        manifest["data_missing"] = (
+            f"The site was built without IBM's prices: put {IBM.name} in ../shared/data "
+            "(beside the repository), then run `mkdocs build` again.")
+        # info, not warning: `mkdocs build --strict` must pass without the data.
+        log.info("no %s: the live page will say so", IBM)
+    (live / "manifest.json").write_text(json.dumps(manifest))
