@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -23,3 +24,13 @@ def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-
         lines.append(f"{date}," + ",".join(cells) + ",TEST")
     path.write_text("\r\n".join(lines) + "\r\n")
     return path
+
+
+def load_live_hook():
+    """The docs hook of the live page (tutorial/hooks/live.py), loaded from its file as
+    mkdocs loads it."""
+    hook = Path(__file__).resolve().parents[1] / "tutorial" / "hooks" / "live.py"
+    spec = importlib.util.spec_from_file_location("live_hook", hook)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -38,15 +38,25 @@ def serve(site: Path) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(site: Path) -> Iterator[tuple]:
-    """(page, base URL, problems): ``problems`` lists uncaught page errors, console errors
-    (other than the browser's own line for a failed resource) and loopback requests that
-    failed or got an HTTP error. Requests elsewhere are blocked and listed in ``blocked``,
-    an attribute of the page."""
+def chromium() -> Iterator:
+    """Headless Debian Chromium driven by playwright (it downloads no browser)."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def site_page(browser, site: Path) -> Iterator[tuple]:
+    """(page, base URL, problems) for ``site`` served on loopback. ``problems`` lists
+    uncaught page errors, console errors (other than the browser's own line for a failed
+    resource) and loopback requests that failed or got an HTTP error. Requests elsewhere
+    are aborted: the page must work offline."""
     problems: list[str] = []
-    blocked: list[str] = []
 
     def local(url: str) -> bool:
         return urlparse(url).hostname in LOOPBACK
@@ -55,19 +65,16 @@ def browser_page(site: Path) -> Iterator[tuple]:
         if local(route.request.url):
             route.continue_()
         else:
-            blocked.append(route.request.url)
             route.abort()
 
     def console(message) -> None:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             problems.append(message.text)
 
-    with serve(site) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+    with serve(site) as url:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
             page.route("**/*", route)
-            page.blocked = blocked
             page.on("console", console)
             page.on("pageerror", lambda error: problems.append(f"{error}: {error.stack}"))
             page.on("requestfailed",
@@ -76,4 +83,4 @@ def browser_page(site: Path) -> Iterator[tuple]:
                     and problems.append(f"HTTP {r.status} {r.url}"))
             yield page, url, problems
         finally:
-            browser.close()
+            page.close()

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from helpers import IBM, SHARED
-from live_browser import browser_page
+from helpers import IBM, SHARED, load_live_hook
+from live_browser import CHROMIUM, chromium, site_page
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 TOLERANCE = 1e-3
 
 pytestmark = [
@@ -27,7 +27,6 @@ pytestmark = [
                        reason="needs the site's JS assets: run `npm ci`"),
     pytest.mark.skipif(not IBM.is_file(), reason=f"needs {IBM.name}: put it in {SHARED}"),
 ]
-
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +41,14 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    with browser_page(site) as (page, url, problems):
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(browser, site):
+    with site_page(browser, site) as (page, url, problems):
         page.goto(url + "try-it/")
         page.wait_for_selector("#live-status[data-kind=done]", timeout=60_000)
         yield page
@@ -149,3 +154,26 @@ def test_bad_input_says_what_to_fix(page, field, value, message):
     assert page.get_attribute("#live-status", "data-kind") == "error"
     assert message in page.text_content("#live-status")
     assert page.is_hidden("#live-results")
+
+
+def test_a_build_without_assets_or_data_says_what_is_missing(browser, site, tmp_path,
+                                                              monkeypatch):
+    hook = load_live_hook()
+    bare = tmp_path / "site"
+    shutil.copytree(site, bare, ignore=lambda folder, names: (
+        {"vendor", "live"} & set(names) if Path(folder) == site else set()))
+    monkeypatch.setattr(hook, "IBM", tmp_path / IBM.name)
+    hook.on_post_build({"site_dir": str(bare)})
+    with site_page(browser, bare) as (page, url, _):
+        page.goto(url + "try-it/")
+        page.wait_for_selector("#live-status[data-kind=error]", timeout=60_000)
+        assert page.text_content("#live-status") == (
+            "This build has no onnxruntime-web or uPlot files: run `npm ci`, then `mkdocs "
+            "build` (see the README).")
+        shutil.copytree(site / "vendor", bare / "vendor")
+        page.reload()
+        page.wait_for_selector("#live-status[data-kind=error]", timeout=60_000)
+        assert page.text_content("#live-status") == (
+            f"The site was built without IBM's prices: put {IBM.name} in ../shared/data "
+            "(beside the repository), then run `mkdocs build` again.")
+        assert page.is_hidden("#live-form")

@@ -1,0 +1,50 @@
+"""The docs hook behind the live page (tutorial/hooks/live.py): the files it writes into
+the site, with and without the IBM prices."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from helpers import load_live_hook
+
+from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.shipped import SHIPPED
+
+
+def test_prices_cover_the_test_year_and_the_longest_window(ibm_csv, tmp_path, monkeypatch):
+    hook = load_live_hook()
+    monkeypatch.setattr(hook, "IBM", ibm_csv)
+    hook.on_post_build({"site_dir": str(tmp_path)})
+    live = tmp_path / "live"
+    manifest = json.loads((live / "manifest.json").read_text())
+    assert manifest["data"] == "ibm.json" and manifest["default"] == "gru"
+    assert {name: (live / f).read_bytes() for name, f in manifest["models"].items()} == {
+        name: (Path(__file__).resolve().parents[1] / "exported" / file).read_bytes()
+        for name, file in SHIPPED.items()}
+    days = json.loads((live / "ibm.json").read_text())
+    assert (days["test_first"], days["test_last"]) == ("2017-01-03", "2017-12-29")
+    # the longest history a model needs before the first test day, no more: 60 days
+    # (the GRU's and LSTM's window; ohlc-gru needs 30 + 1 for its transform)
+    assert days["dates"].index("2017-01-03") == 60
+    high = read_prices(ibm_csv, ("High",))
+    first = high.before(np.datetime64(days["dates"][0]))
+    assert days["columns"]["High"] == high.values[first:, 0].tolist()
+    july31 = days["dates"].index("2017-07-31")
+    assert days["columns"]["Open"][july31] is None and days["columns"]["High"][july31] == 144.93
+    normals = np.fromfile(live / manifest["normals"], dtype="<f8")
+    # the draws behind `rnnlab generate --samples N --seed 0`, in numpy's (steps, paths) order
+    np.testing.assert_array_equal(
+        0.3 * normals[:40 * 20].reshape(40, 20),
+        np.random.default_rng(0).normal(0.0, 0.3, (40, 20)))
+
+
+def test_without_the_price_file_the_manifest_says_what_is_missing(tmp_path, monkeypatch):
+    hook = load_live_hook()
+    monkeypatch.setattr(hook, "IBM", tmp_path / "absent" / "IBM_2006-01-01_to_2018-01-01.csv")
+    hook.on_post_build({"site_dir": str(tmp_path)})
+    manifest = json.loads((tmp_path / "live" / "manifest.json").read_text())
+    assert manifest["data"] is None and not (tmp_path / "live" / "ibm.json").exists()
+    assert manifest["data_missing"].startswith(
+        "The site was built without IBM's prices: put IBM_2006-01-01_to_2018-01-01.csv in")
