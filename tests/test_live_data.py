@@ -34,6 +34,9 @@ def test_prices_cover_the_test_year_and_the_longest_window(ibm_csv, tmp_path, mo
     july31 = days["dates"].index("2017-07-31")
     assert days["columns"]["Open"][july31] is None and days["columns"]["High"][july31] == 144.93
     normals = np.fromfile(live / manifest["normals"], dtype="<f8")
+    limits = manifest["limits"]
+    assert limits == {"steps": 251, "samples": 20}
+    assert normals.size == limits["steps"] * limits["samples"]
     # the draws behind `rnnlab generate --samples N --seed 0`, in numpy's (steps, paths) order
     np.testing.assert_array_equal(
         0.3 * normals[:40 * 20].reshape(40, 20),

@@ -4,12 +4,13 @@ import { test } from "node:test";
 import { checkChoices } from "../../tutorial/javascripts/live/choices.js";
 
 const DAYS = { first: "2017-01-03", last: "2017-12-29" };
+const LIMITS = { steps: 251, samples: 20 };
 const GOOD = { start: "2017-03-01", steps: "60", mode: "stateful", samples: "5" };
 
 test("good choices come back as numbers", () => {
-  assert.deepEqual(checkChoices(GOOD, DAYS),
+  assert.deepEqual(checkChoices(GOOD, DAYS, LIMITS),
     { choices: { start: "2017-03-01", steps: 60, mode: "stateful", samples: 5 }, problems: [] });
-  assert.equal(checkChoices({ ...GOOD, start: "2017-12-29", steps: "251" }, DAYS).problems.length, 0);
+  assert.equal(checkChoices({ ...GOOD, start: "2017-12-29", steps: "251" }, DAYS, LIMITS).problems.length, 0);
 });
 
 test("each bad choice is one sentence that says what to pick", () => {
@@ -23,7 +24,7 @@ test("each bad choice is one sentence that says what to pick", () => {
     [{ samples: "21" }, "Sampled paths '21' is out of range: use a whole number from 0 (one deterministic path) to 20."],
   ];
   for (const [change, message] of cases) {
-    assert.deepEqual(checkChoices({ ...GOOD, ...change }, DAYS), { choices: null, problems: [message] });
+    assert.deepEqual(checkChoices({ ...GOOD, ...change }, DAYS, LIMITS), { choices: null, problems: [message] });
   }
-  assert.equal(checkChoices({ start: "x", steps: "-1", mode: "", samples: "99" }, DAYS).problems.length, 4);
+  assert.equal(checkChoices({ start: "x", steps: "-1", mode: "", samples: "99" }, DAYS, LIMITS).problems.length, 4);
 });

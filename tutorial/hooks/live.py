@@ -23,13 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import read_prices, sha256_of
-from rnnlab.runtime.shipped import DEFAULT, SHIPPED, shipped_path
+from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 ROOT = Path(__file__).resolve().parents[2]
+EXPORTED = ROOT / "exported"
 IBM = ROOT.parent / "shared" / "data" / "IBM_2006-01-01_to_2018-01-01.csv"
-# The page samples at most 20 paths of at most 251 steps (choices.js).
-NORMALS = 251 * 20
+# What the page lets the reader ask for (it reads them from the manifest): up to a trading
+# year of steps, up to 20 sampled paths; so it needs that many noise draws.
+LIMITS = {"steps": 251, "samples": 20}
 SEED = 0
 
 log = logging.getLogger("mkdocs.hooks.live")
@@ -50,7 +52,7 @@ def price_days(csv: Path, models: dict) -> dict:
     for column, prices in read.items():
         value_on = dict(zip(prices.dates.astype(str).tolist(), prices.values[:, 0].tolist()))
         table[column] = [value_on.get(day) for day in days]
-    return {"source": csv.name, "csv": f"../shared/data/{csv.name}", "sha256": sha256_of(csv),
+    return {"source": csv.name, "csv": f"../shared/data/{csv.name}",
             "test_first": str(dates[first_test]), "test_last": str(dates[-1]),
             "dates": days, "columns": table}
 
@@ -58,14 +60,15 @@ def price_days(csv: Path, models: dict) -> dict:
 def on_post_build(config, **kwargs) -> None:
     live = Path(config["site_dir"]) / "live"
     (live / "models").mkdir(parents=True, exist_ok=True)
-    for name in SHIPPED:
-        shutil.copy2(shipped_path(name), live / "models" / SHIPPED[name])
-    np.random.default_rng(SEED).standard_normal(NORMALS).astype("<f8").tofile(
+    for file in SHIPPED.values():
+        shutil.copy2(EXPORTED / file, live / "models" / file)
+    draws = LIMITS["steps"] * LIMITS["samples"]
+    np.random.default_rng(SEED).standard_normal(draws).astype("<f8").tofile(
         live / "normals-seed0.f64")
     manifest = {"models": {name: f"models/{file}" for name, file in SHIPPED.items()},
-                "default": DEFAULT, "normals": "normals-seed0.f64", "data": None}
+                "default": DEFAULT, "limits": LIMITS, "normals": "normals-seed0.f64", "data": None}
     if IBM.is_file():
-        models = {name: load(name) for name in SHIPPED}
+        models = {name: load(EXPORTED / file) for name, file in SHIPPED.items()}
         (live / "ibm.json").write_text(json.dumps(price_days(IBM, models)))
         manifest["data"] = "ibm.json"
     else:

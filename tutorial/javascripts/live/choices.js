@@ -4,9 +4,6 @@
 import { MODES } from "./forecaster.js";
 import { dayNumber } from "./dates.js";
 
-export const MAX_STEPS = 251;
-export const MAX_SAMPLES = 20;
-
 /** A whole number from a form field, or null. */
 function whole(text) {
   const value = Number(String(text).trim());
@@ -17,9 +14,10 @@ function whole(text) {
  * Check the form's raw strings against the data's test days.
  * @param {{start: string, steps: string, mode: string, samples: string}} form
  * @param {{first: string, last: string}} days the first and last test day in the data
+ * @param {{steps: number, samples: number}} limits the most steps and sampled paths
  * @returns {{choices: object|null, problems: string[]}}
  */
-export function checkChoices(form, days) {
+export function checkChoices(form, days, limits) {
   const problems = [];
   const start = String(form.start).trim();
   if (dayNumber(start) === null) {
@@ -29,17 +27,17 @@ export function checkChoices(form, days) {
       + `${days.first} to ${days.last}.`);
   }
   const steps = whole(form.steps);
-  if (steps === null || steps < 1 || steps > MAX_STEPS) {
+  if (steps === null || steps < 1 || steps > limits.steps) {
     problems.push(`Steps '${form.steps}' is out of range: use a whole number from 1 to `
-      + `${MAX_STEPS}.`);
+      + `${limits.steps}.`);
   }
   if (!MODES.includes(form.mode)) {
     problems.push(`Mode '${form.mode}' is unknown: use ${MODES.join(" or ")}.`);
   }
   const samples = whole(form.samples);
-  if (samples === null || samples < 0 || samples > MAX_SAMPLES) {
+  if (samples === null || samples < 0 || samples > limits.samples) {
     problems.push(`Sampled paths '${form.samples}' is out of range: use a whole number from 0 `
-      + `(one deterministic path) to ${MAX_SAMPLES}.`);
+      + `(one deterministic path) to ${limits.samples}.`);
   }
   return { choices: problems.length ? null : { start, steps, mode: form.mode, samples }, problems };
 }

@@ -2,7 +2,7 @@
 // the shipped .onnx files and the IBM prices the docs build wrote, then forecasts and
 // generates for the reader's choices. Every failure ends as one sentence in the page.
 
-import { checkChoices, MAX_SAMPLES, MAX_STEPS } from "./choices.js";
+import { checkChoices } from "./choices.js";
 import { Forecaster } from "./forecaster.js";
 import { chart, element, numbersBlock, scoresTable } from "./view.js";
 
@@ -30,8 +30,8 @@ async function loadLibraries() {
     // Only the .wasm is fetched: the bundle carries its own loader (a prefix here would
     // make it fetch ort-wasm-simd-threaded.mjs as well).
     ort.env.wasm.wasmPaths = { wasm: new URL(`${ORT}ort-wasm-simd-threaded.wasm`, SITE).href };
-    const style = element("link", [], { rel: "stylesheet", href: new URL("vendor/uplot/uPlot.min.css", SITE).href });
-    document.head.append(style);
+    const css = new URL("vendor/uplot/uPlot.min.css", SITE).href;
+    document.head.append(element("link", [], { rel: "stylesheet", href: css }));
     return { ort, uPlot };
   } catch {
     return null;
@@ -60,8 +60,9 @@ class Page {
     field("model").value = this.manifest.default;
     Object.assign(field("start"), { min: this.data.test_first, max: this.data.test_last,
       value: this.data.test_first });
-    Object.assign(field("steps"), { min: 1, max: MAX_STEPS, value: MAX_STEPS });
-    Object.assign(field("samples"), { min: 0, max: MAX_SAMPLES, value: 0 });
+    const { limits } = this.manifest;
+    Object.assign(field("steps"), { min: 1, max: limits.steps, value: limits.steps });
+    Object.assign(field("samples"), { min: 0, max: limits.samples, value: 0 });
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.run();
@@ -72,7 +73,7 @@ class Page {
   async run() {
     const values = Object.fromEntries(new FormData(this.form));
     const { choices, problems } = checkChoices(values,
-      { first: this.data.test_first, last: this.data.test_last });
+      { first: this.data.test_first, last: this.data.test_last }, this.manifest.limits);
     $("live-results").hidden = !choices;
     if (!choices) return say(problems.join(" "), "error");
     say(`Running ${values.model} in this browser...`, "busy");
@@ -118,31 +119,35 @@ class Page {
   showGeneration(name, model, choices, generation) {
     const numbers = $("live-generate-numbers");
     if (!generation) {
+      const [, ...others] = model.encoder.columns;
       $("live-generate-chart").replaceChildren();
       $("live-generate-command").textContent = "";
       numbers.replaceChildren(element("p", `${name} reads ${model.encoder.columns.join(", ")}: `
-        + "it forecasts one step only (to feed itself it would need tomorrow's Open, Low "
-        + "and Close), so it draws no generated path."));
+        + `it forecasts one step only (to feed itself it would need tomorrow's `
+        + `${others.join(", ")} too), so it draws no generated path.`));
       return;
     }
-    const { dates, median, low, high, truth, samples } = generation;
-    const real = `real ${model.card.target}`;
+    const { dates, median, low, high, truth, samples, startValue, scores } = generation;
+    const from = (values) => [startValue, ...values];  // each line starts at the last price
     const path = samples ? `median of ${samples} sampled paths` : `generated (${choices.mode})`;
-    const lines = { [real]: [generation.startValue, ...truth, ...median.slice(truth.length).map(() => null)],
-      [path]: [generation.startValue, ...median] };
-    if (samples) Object.assign(lines, { "5 %": [generation.startValue, ...low], "95 %": [generation.startValue, ...high] });
+    const lines = {
+      [`real ${model.card.target}`]: from([...truth, ...dates.slice(truth.length).map(() => null)]),
+      [path]: from(median),
+      ...(samples ? { "5 %": from(low), "95 %": from(high) } : {}),
+    };
     chart(this.uPlot, $("live-generate-chart"), [generation.startDate, ...dates], lines,
       samples ? ["5 %", "95 %"] : null);
     $("live-generate-command").textContent = `rnnlab generate ${name} --csv ${this.data.csv} `
       + `--start ${choices.start} --steps ${choices.steps} --mode ${choices.mode}`
       + (samples ? ` --samples ${samples} --seed 0` : "");
-    const header = samples ? ["date", "real", "median", "p05", "p95"] : ["date", "real", "generated"];
-    const columns = samples ? [dates, truth, median, low, high] : [dates, truth, median];
+    const [header, columns] = samples
+      ? [["date", "real", "median", "p05", "p95"], [dates, truth, median, low, high]]
+      : [["date", "real", "generated"], [dates, truth, median]];
     numbers.replaceChildren(
       element("p", `${choices.steps} trading days after ${generation.startDate} `
-        + `(${model.card.target} ${generation.startValue.toFixed(2)}), ${choices.mode}; `
-        + (generation.scores ? `scored against ${truth.length} real days:` : "no real days to score against.")),
-      ...(generation.scores ? [scoresTable(generation.scores, "live-generate-scores")] : []),
+        + `(${model.card.target} ${startValue.toFixed(2)}), ${choices.mode}; `
+        + (scores ? `scored against ${truth.length} real days:` : "no real days to score.")),
+      ...(scores ? [scoresTable(scores, "live-generate-scores")] : []),
       numbersBlock("Every generated day", header, columns, "live-generate-table"));
   }
 
@@ -152,8 +157,10 @@ class Page {
     timing.dataset.generateMs = generated ? generateMs.toFixed(1) : "";
     timing.textContent = `In this browser (onnxruntime-web, wasm, one thread): `
       + `${forecast.dates.length} one-step forecasts took ${forecastMs.toFixed(0)} ms`
-      + (generated ? `, ${generated.steps} ${generated.mode} steps ${generateMs.toFixed(0)} ms` : "")
-      + `; the first forecasts appeared ${timing.dataset.firstMs} ms after the page began loading.`;
+      + (generated ? `, ${generated.steps} ${generated.mode} steps ${generateMs.toFixed(0)} ms`
+        : "")
+      + `; the first forecasts appeared ${timing.dataset.firstMs} ms after the page began `
+      + "loading.";
   }
 }
 
@@ -169,7 +176,8 @@ async function main() {
     const manifest = await (await fetchOk("live/manifest.json")).json();
     if (!manifest.data) return say(manifest.data_missing, "error");
     const data = await (await fetchOk(`live/${manifest.data}`)).json();
-    const normals = new Float64Array(await (await fetchOk(`live/${manifest.normals}`)).arrayBuffer());
+    const draws = await (await fetchOk(`live/${manifest.normals}`)).arrayBuffer();
+    const normals = new Float64Array(draws);
     const page = new Page(libraries, manifest, data, normals);
     page.setUpForm();
     await page.run();
