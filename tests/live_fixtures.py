@@ -8,16 +8,20 @@ to a temporary folder and runs ``node --test`` on them.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
+from helpers import write_prices
 
 from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.model import load
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
-from rnnlab.runtime.prices import Prices
+from rnnlab.runtime.prices import Prices, read_prices
 from rnnlab.runtime.shipped import SHIPPED, shipped_path
 
 
@@ -105,12 +109,57 @@ def metrics() -> dict:
                           for q in (0.05, 0.5, 0.95)}}
 
 
+def cli_json(*args) -> dict:
+    """What ``rnnlab ARGS --json`` prints, parsed."""
+    from rnnlab.cli import main
+
+    out = io.StringIO()
+    with (contextlib.redirect_stdout(out), warnings.catch_warnings(),
+          contextlib.suppress(SystemExit)):  # typer exits after every command
+        warnings.simplefilter("ignore")  # the dropped row is expected
+        main([*map(str, args), "--json"])
+    return json.loads(out.getvalue())
+
+
+def runs(folder: Path) -> dict:
+    """A random-walk price file with one day lacking Open, as the page's JSON holds it, and
+    what ``rnnlab forecast`` / ``rnnlab generate`` print for a few choices on it."""
+    csv = write_prices(folder / "prices.csv", days=160, start="2017-06-01",
+                       columns=("Open", "High", "Low", "Close"))
+    lines = csv.read_text().splitlines()
+    lines[120] = lines[120].split(",", 2)[0] + ",," + lines[120].split(",", 2)[2]
+    csv.write_text("\n".join(lines) + "\n")
+    columns = ("High", "Open", "Low", "Close")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = {c: read_prices(csv, (c,)) for c in columns}
+    dates = table["High"].dates.astype(str).tolist()
+    data = {"dates": dates, "columns": {
+        c: [dict(zip(p.dates.astype(str).tolist(), p.values[:, 0].tolist())).get(d)
+            for d in dates] for c, p in table.items()}}
+    start, end = dates[100], dates[140]
+    cases = []
+    for model in SHIPPED:
+        cases.append({"command": "forecast", "model": model, "start": start,
+                      "printed": cli_json("forecast", model, "--csv", csv, "--start", start,
+                                          "--end", end)})
+    for model, when, steps, mode, samples in (("gru", dates[150], 25, "windowed", 0),
+                                              ("lstm", dates[130], 12, "stateful", 5)):
+        args = ["--start", when, "--steps", steps, "--mode", mode, "--samples", samples]
+        cases.append({"command": "generate", "model": model, "start": when, "steps": steps,
+                      "mode": mode, "samples": samples,
+                      "printed": cli_json("generate", model, "--csv", csv, *args)})
+    normals = np.random.default_rng(0).standard_normal(12 * 5).tolist()
+    models = {name: str(shipped_path(name)) for name in SHIPPED}
+    return {"data": data, "models": models, "normals": normals, "cases": cases}
+
+
 def write_fixtures(folder: Path) -> Path:
     """Write ``fixtures.json`` (and the doctored .onnx files) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "fixtures.json"
     path.write_text(json.dumps({"cards": cards(folder), "encoders": encoders(),
-                                "dates": dates(), "metrics": metrics()}))
+                                "dates": dates(), "metrics": metrics(), "runs": runs(folder)}))
     return path
 
 

@@ -1,6 +1,7 @@
 """The page's JavaScript modules under Node's own test runner (tests/js/*.test.js), against
 fixtures the Python runtime writes (tests/live_fixtures.py): the card reader, the encoder,
-the trading-day and metric logic, the checks of the reader's choices."""
+the trading-day and metric logic, the checks of the reader's choices, and forecasts and
+generated paths on onnxruntime-web against what the CLI prints."""
 
 from __future__ import annotations
 
@@ -26,4 +27,7 @@ def test_javascript_modules_agree_with_the_python_runtime(tmp_path: Path) -> Non
                           env={**os.environ, "RNNLAB_LIVE_FIXTURES": str(fixtures)}, timeout=120)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     counts = dict(re.findall(r"^# (pass|fail|skipped) (\d+)$", done.stdout, re.MULTILINE))
-    assert int(counts["pass"]) >= 20 and counts["fail"] == "0" and counts["skipped"] == "0", counts
+    assert int(counts["pass"]) >= 20 and counts["fail"] == "0", counts
+    # Without `npm ci` only the forecaster's tests (they need onnxruntime-web) skip.
+    if (ROOT / "node_modules" / "onnxruntime-web").is_dir():
+        assert counts["skipped"] == "0", done.stdout[-4000:]
