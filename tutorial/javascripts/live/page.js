@@ -58,8 +58,7 @@ class Page {
     field("model").replaceChildren(...Object.keys(this.manifest.models).map(
       (name) => element("option", name, { value: name })));
     field("model").value = this.manifest.default;
-    Object.assign(field("start"), { min: this.data.test_first, max: this.data.test_last,
-      value: this.data.test_first });
+    field("start").value = this.data.test_first;
     const { limits } = this.manifest;
     Object.assign(field("steps"), { min: 1, max: limits.steps, value: limits.steps });
     Object.assign(field("samples"), { min: 0, max: limits.samples, value: 0 });
@@ -77,6 +76,8 @@ class Page {
     $("live-results").hidden = !choices;
     if (!choices) return say(problems.join(" "), "error");
     say(`Running ${values.model} in this browser...`, "busy");
+    const button = this.form.querySelector("button");
+    button.disabled = true;  // one run at a time: a session runs one call at once
     try {
       const model = await this.model(values.model);
       const clock = performance.now();
@@ -98,6 +99,8 @@ class Page {
     } catch (error) {
       $("live-results").hidden = true;
       say(`Error: ${error.message}`, "error");
+    } finally {
+      button.disabled = false;
     }
   }
 
