@@ -42,6 +42,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser():
+    pytest.importorskip("playwright", reason="playwright is not installed: "
+                                             "pip install -e '.[dev]'")
     with chromium() as browser:
         yield browser
 
