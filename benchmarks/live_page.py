@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser helper the page's tests use
 
-from live_browser import chromium, site_page  # noqa: E402
+from live_browser import SiteBrowser  # noqa: E402
 
 from rnnlab.runtime.shipped import SHIPPED  # noqa: E402
 
@@ -70,15 +70,14 @@ def run(page, **fields) -> dict:
 
 def measure(site: Path, repeats: int) -> dict:
     cold, forecast, generate = [], {}, {}
-    with chromium() as browser:
-        version = browser.version
+    with SiteBrowser(site) as browser:
         for _ in range(repeats):
-            with site_page(browser, site) as (page, url, _problems):
-                page.goto(url + "try-it/")
-                page.wait_for_selector("#live-status[data-kind=done]", timeout=120_000)
-                cold.append(float(page.get_attribute("#live-timing", "data-first-ms")))
-        with site_page(browser, site) as (page, url, _problems):
-            page.goto(url + "try-it/")
+            with browser.visit("try-it/") as visit:
+                visit.page.wait_for_selector("#live-status[data-kind=done]", timeout=120_000)
+                cold.append(float(visit.page.get_attribute("#live-timing", "data-first-ms")))
+                version = visit.page.context.browser.version
+        with browser.visit("try-it/") as visit:
+            page = visit.page
             page.wait_for_selector("#live-status[data-kind=done]", timeout=120_000)
             for model in ("gru", "lstm", "ohlc-gru"):
                 for mode in ("windowed", "stateful"):

@@ -1,86 +1,95 @@
-"""A built site served on loopback, opened in headless Chromium with every other request
-blocked; console errors, page errors and failed requests are collected.
+"""Headless Chromium on a built site, offline (loopback only), for the live page's tests
+and benchmark.
 
-(Used by test_live_page.py until the shared tests/browser.py helper lands.)
+A stand-in with the interface of the shared helper tests/browser.py (``SiteBrowser``,
+``SiteBrowser.visit``, ``Visit.problems``) until that lands on main; then this file goes
+and its users import from ``browser`` instead.
 """
 
 from __future__ import annotations
 
 import functools
+import http.server
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 CHROMIUM = Path("/usr/bin/chromium")
-LOOPBACK = {"127.0.0.1", "localhost"}
+HOST = "127.0.0.1"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+@dataclass
+class Visit:
+    """One page opened in a fresh browser context, and what went wrong while it was open."""
+
+    page: object  # playwright.sync_api.Page
+    blocked: list[str] = field(default_factory=list)  # non-loopback URLs, aborted
+    failed: list[str] = field(default_factory=list)  # "URL: reason" or "URL: HTTP 404"
+    console_errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Everything above in one list, each item prefixed by its kind (empty: all good)."""
+        return ([f"blocked {url}" for url in self.blocked]
+                + [f"failed {item}" for item in self.failed]
+                + [f"console {text}" for text in self.console_errors])
+
+
+class SiteBrowser:
+    """``site`` on a local http server, and one headless Chromium to open it with."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self._server = http.server.ThreadingHTTPServer(
+            (HOST, 0), functools.partial(_QuietHandler, directory=str(site)))
+        self.url = f"http://{HOST}:{self._server.server_port}/"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteBrowser:
+        from playwright.sync_api import sync_playwright
+
+        self._thread.start()
+        self._playwright = sync_playwright().start()
+        self._browser = self._playwright.chromium.launch(executable_path=str(CHROMIUM))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._browser.close()
+        self._playwright.stop()
+        self._server.shutdown()
+        self._server.server_close()
+
+    @contextmanager
+    def visit(self, path: str = "", width: int = 1280, height: int = 800) -> Iterator[Visit]:
+        """Open ``path`` (relative to the site root) in a fresh context; yield the Visit."""
+        context = self._browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        visit = Visit(page)
+
+        def route(route) -> None:
+            if urlsplit(route.request.url).hostname == HOST:
+                route.continue_()
+            else:
+                visit.blocked.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        page.route("**/*", route)
+        page.on("requestfailed", lambda request: request.url not in visit.blocked
+                and visit.failed.append(f"{request.url}: {request.failure}"))
+        page.on("response", lambda response: response.status >= 400
+                and visit.failed.append(f"{response.url}: HTTP {response.status}"))
+        page.on("console", lambda message: message.type == "error"
+                and visit.console_errors.append(message.text))
+        page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+        try:
+            page.goto(self.url + path, wait_until="load")
+            yield visit
+        finally:
+            context.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base's name)
         pass
-
-
-@contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on a free loopback port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator:
-    """Headless Debian Chromium driven by playwright (it downloads no browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextmanager
-def site_page(browser, site: Path) -> Iterator[tuple]:
-    """(page, base URL, problems) for ``site`` served on loopback. ``problems`` lists
-    uncaught page errors, console errors (other than the browser's own line for a failed
-    resource) and loopback requests that failed or got an HTTP error. Requests elsewhere
-    are aborted: the page must work offline."""
-    problems: list[str] = []
-
-    def local(url: str) -> bool:
-        return urlparse(url).hostname in LOOPBACK
-
-    def route(route) -> None:
-        if local(route.request.url):
-            route.continue_()
-        else:
-            route.abort()
-
-    def console(message) -> None:
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(message.text)
-
-    with serve(site) as url:
-        page = browser.new_page()
-        try:
-            page.route("**/*", route)
-            page.on("console", console)
-            page.on("pageerror", lambda error: problems.append(f"{error}: {error.stack}"))
-            page.on("requestfailed",
-                    lambda r: local(r.url) and problems.append(f"failed {r.url}"))
-            page.on("response", lambda r: local(r.url) and r.status >= 400
-                    and problems.append(f"HTTP {r.status} {r.url}"))
-            yield page, url, problems
-        finally:
-            page.close()
