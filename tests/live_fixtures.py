@@ -33,7 +33,12 @@ def cards(folder: Path) -> dict:
     shipped = {}
     for name in SHIPPED:
         model = load(name)
-        shipped[name] = {"path": str(shipped_path(name)), "card": model.card.to_dict(),
+        card = model.card.to_dict()
+        # the fields the page uses, as the runtime reads them
+        used = {"architecture": {k: card["architecture"][k] for k in
+                                 ("cells", "units", "features", "bidirectional")},
+                **{k: card[k] for k in ("encoder", "target", "residual_sd")}}
+        shipped[name] = {"path": str(shipped_path(name)), "card": used,
                          "props": model.session.get_modelmeta().custom_metadata_map}
     doctored = {}
     for case, change in {"no-rnnlab": lambda props: props.clear(),

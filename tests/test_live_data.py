@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 from helpers import load_live_hook
 
+from rnnlab.runtime.model import load
 from rnnlab.runtime.prices import read_prices
-from rnnlab.runtime.shipped import SHIPPED
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 
 def test_prices_cover_the_test_year_and_the_longest_window(ibm_csv, tmp_path, monkeypatch):
@@ -19,15 +20,15 @@ def test_prices_cover_the_test_year_and_the_longest_window(ibm_csv, tmp_path, mo
     hook.on_post_build({"site_dir": str(tmp_path)})
     live = tmp_path / "live"
     manifest = json.loads((live / "manifest.json").read_text())
-    assert manifest["data"] == "ibm.json" and manifest["default"] == "gru"
+    assert manifest["data"] == "ibm.json" and manifest["default"] == DEFAULT
     assert {name: (live / f).read_bytes() for name, f in manifest["models"].items()} == {
         name: (Path(__file__).resolve().parents[1] / "exported" / file).read_bytes()
         for name, file in SHIPPED.items()}
     days = json.loads((live / "ibm.json").read_text())
     assert (days["test_first"], days["test_last"]) == ("2017-01-03", "2017-12-29")
-    # the longest history a model needs before the first test day, no more: 60 days
-    # (the GRU's and LSTM's window; ohlc-gru needs 30 + 1 for its transform)
-    assert days["dates"].index("2017-01-03") == 60
+    # the longest history a model needs before the first test day, no more
+    longest = max(load(name).encoder.history_days for name in SHIPPED)
+    assert days["dates"].index("2017-01-03") == longest
     high = read_prices(ibm_csv, ("High",))
     first = high.before(np.datetime64(days["dates"][0]))
     assert days["columns"]["High"] == high.values[first:, 0].tolist()

@@ -81,7 +81,9 @@ def scores_shown(page, table_id: str) -> dict[str, list[float]]:
 
 
 def assert_scores(shown: dict, printed: dict) -> None:
-    assert list(shown) == list(printed)
+    """The page's rows (model, persistence, flat) equal the CLI's; the CLI also prints the
+    baselines that read the model's inputs (linear, close-anchored), which the page lacks."""
+    assert {"persistence", "flat"} < set(shown) <= set(printed)
     for name, values in shown.items():
         expected = [printed[name][k] for k in ("rmse", "mae", "mape")]
         assert values == pytest.approx(expected, abs=TOLERANCE), name

@@ -24,11 +24,13 @@ async function forecaster(name) {
   return Forecaster.load(ort, new Uint8Array(readFileSync(path)), name);
 }
 
+// The page scores the model beside persistence and flat; the CLI also prints the
+// baselines that read the model's inputs (linear, close-anchored), which the page lacks.
 function assertScores(shown, printed, where) {
-  assert.deepEqual(Object.keys(shown), Object.keys(printed), where);
-  for (const [name, row] of Object.entries(printed)) {
+  for (const name of Object.keys(shown)) assert.ok(name in printed, `${where}: ${name}`);
+  for (const [name, row] of Object.entries(shown)) {
     for (const key of ["rmse", "mae", "mape"]) {
-      assertClose(assert, shown[name][key], row[key], USD, `${where} ${name} ${key}`);
+      assertClose(assert, row[key], printed[name][key], USD, `${where} ${name} ${key}`);
     }
   }
 }
