@@ -7,7 +7,7 @@ Builds the site (``mkdocs build``; run ``npm ci`` first), serves it on loopback 
 the page in Debian's Chromium with every other request blocked. Weight: the bytes of each
 file the page fetches, raw and gzipped. Cold start: R fresh browser contexts (empty
 caches) each load the page; the page records ``performance.now()`` when its first
-forecasts (the GRU's 251 one-step forecasts of 2017) are on screen. Generation: in one
+forecasts (the default model's 251 one-step forecasts of 2017) are on screen. Generation: in one
 page, each model generates 251 trading days from 2017-01-03, R times per mode; the page
 times the ``generate`` call (one ``session.run`` plus the prices). Medians.
 ``--save`` writes benchmarks/live_page.md, which the page includes.
