@@ -1,6 +1,7 @@
 """Every page of the built site, in headless Chromium with no network, at desktop and phone
 widths: the maths is typeset, nothing fails to load, nothing leaves the site, the console
-stays clean, and the page is no wider than a phone's screen."""
+stays clean, the page is no wider than a phone's screen, and on a desktop no code block
+scrolls sideways."""
 
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ TOO_WIDE = """() => {
 }"""
 
 
+# Code blocks that scroll sideways (their first line, to find them).
+SCROLLING_CODE = """() => [...document.querySelectorAll("pre > code")]
+  .filter(code => code.scrollWidth > code.clientWidth)
+  .map(code => code.textContent.split("\\n")[0].slice(0, 50))"""
+
+
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_every_page_renders_offline(site_browser, width: int) -> None:
     pages = site_browser.pages()
@@ -65,6 +72,9 @@ def test_every_page_renders_offline(site_browser, width: int) -> None:
             formulas += page.locator(".arithmatex .katex").count()
             problems += [f"wider than {width} px: {element}"
                          for element in page.evaluate(TOO_WIDE)]
+            if width == DESKTOP:  # 88 columns fit beside the navigation
+                problems += [f"code scrolls sideways: {line!r}"
+                             for line in page.evaluate(SCROLLING_CODE)]
         if problems:
             report[path] = problems
     assert report == {}
