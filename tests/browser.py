@@ -64,7 +64,7 @@ def require_browser() -> None:
         pytest.skip(f"browser tests need Chromium at {CHROMIUM}: apt-get install chromium")
     pytest.importorskip("playwright", reason="browser tests need playwright: "
                                              "pip install -e '.[dev]'")
-    missing = _assets_hook().missing_assets()
+    missing = assets_hook().missing_assets()
     if missing:
         pytest.skip(f"browser tests need the site's npm assets ({', '.join(missing)}): "
                     "run `npm ci` in the repository root")
@@ -169,7 +169,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @functools.cache
-def _assets_hook():
+def assets_hook():
     """tutorial/hooks/assets.py, the mkdocs hook that knows which npm assets the site needs."""
     spec = importlib.util.spec_from_file_location(
         "rnnlab_site_assets", ROOT / "tutorial" / "hooks" / "assets.py")
