@@ -7,15 +7,17 @@ Use the session fixture ``site_browser`` (tests/conftest.py), a :class:`SiteBrow
             visit.page.click("text=Run")          # visit.page: a playwright Page
         assert visit.problems() == []             # blocked, failed, console errors
 
-- The site is built once per session with ``mkdocs build --strict`` (:func:`build_site`)
-  and served by a local http server thread on 127.0.0.1.
+- :func:`build_site`: the site, built once per session with ``mkdocs build --strict``,
+  served by an http server thread on 127.0.0.1.
 - Debian's ``/usr/bin/chromium`` runs headless through playwright (no browser download).
   Every request to a host other than 127.0.0.1 is aborted and recorded in
   :attr:`Visit.blocked`; failed requests and HTTP errors go to :attr:`Visit.failed`,
   console errors and uncaught exceptions to :attr:`Visit.console_errors`. The lists keep
   filling while the ``with`` block interacts with the page.
-- Without chromium, playwright, mkdocs or the npm assets (``npm ci``) the tests skip,
-  saying what to install (:func:`require_browser`).
+- :meth:`SiteBrowser.pages` lists every page of the site; visits of one viewport size
+  share a tab, so each file is fetched once per size (the HTTP cache).
+- :func:`require_browser` skips, saying what to install, without chromium, playwright or
+  the npm assets (``npm ci``); :func:`assets_hook` is tutorial/hooks/assets.py.
 """
 
 from __future__ import annotations
@@ -92,12 +94,13 @@ class SiteBrowser:
 
     def __init__(self, site: Path) -> None:
         self.site = site
-        self._server = http.server.ThreadingHTTPServer(
-            (HOST, 0), functools.partial(_QuietHandler, directory=str(site)))
+        self._server = _QuietServer((HOST, 0), functools.partial(
+            _QuietHandler, directory=str(site)))
         self.url = f"http://{HOST}:{self._server.server_port}/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._playwright = None
         self._browser = None
+        self._tabs: dict[tuple[int, int], _Tab] = {}
 
     def __enter__(self) -> SiteBrowser:
         from playwright.sync_api import sync_playwright
@@ -125,47 +128,76 @@ class SiteBrowser:
     def visit(self, path: str = "", width: int = 1280, height: int = 800) -> Iterator[Visit]:
         """Open ``path`` (relative to the site root) at ``width`` x ``height`` CSS pixels.
 
-        Waits for the load event and the page's web fonts; yields the :class:`Visit`.
+        Waits for the load event and the page's web fonts, then yields the :class:`Visit`.
+        Visits of one size share a tab (and its HTTP cache: each file is fetched once).
         """
-        context = self._browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        visit = Visit(page)
-
-        def route(route) -> None:
-            if urlsplit(route.request.url).hostname == HOST:
-                route.continue_()
-            else:
-                visit.blocked.append(route.request.url)
-                route.abort("blockedbyclient")
-
-        def on_request_failed(request) -> None:
-            if request.url not in visit.blocked:
-                visit.failed.append(f"{request.url}: {request.failure}")
-
-        def on_response(response) -> None:
-            if response.status >= 400:
-                visit.failed.append(f"{response.url}: HTTP {response.status}")
-
-        def on_console(message) -> None:
-            if message.type == "error":
-                visit.console_errors.append(message.text)
-
-        page.route("**/*", route)
-        page.on("requestfailed", on_request_failed)
-        page.on("response", on_response)
-        page.on("console", on_console)
-        page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+        size = (width, height)
+        if size not in self._tabs:
+            self._tabs[size] = _Tab(self._browser, width, height)
+        tab = self._tabs[size]
+        tab.page.goto("about:blank")  # ends the last visit's requests before this one counts
+        tab.visit = Visit(tab.page)
         try:
-            page.goto(self.url + path, wait_until="load")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            yield visit
+            tab.page.goto(self.url + path, wait_until="load")
+            tab.page.evaluate("document.fonts.ready.then(() => true)")
+            yield tab.visit
         finally:
-            context.close()
+            tab.visit = None
+
+
+class _Tab:
+    """A browser tab that records what goes wrong into the visit in progress."""
+
+    def __init__(self, browser, width: int, height: int) -> None:
+        self.visit: Visit | None = None
+        self.page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", self._request_failed)
+        self.page.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", self._page_error)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == HOST or url.startswith(("about:", "data:", "blob:")):
+            route.continue_()
+            return
+        if self.visit is not None:
+            self.visit.blocked.append(url)
+        route.abort("blockedbyclient")
+
+    def _request_failed(self, request) -> None:
+        if self.visit is None or request.url in self.visit.blocked:
+            return
+        if f"{request.url}: HTTP" not in " ".join(self.visit.failed):  # not counted twice
+            self.visit.failed.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if self.visit is not None and response.status >= 400:
+            self.visit.failed.append(f"{response.url}: HTTP {response.status}")
+
+    def _console(self, message) -> None:
+        if self.visit is not None and message.type == "error":
+            self.visit.console_errors.append(message.text)
+
+    def _page_error(self, error) -> None:
+        if self.visit is not None:
+            self.visit.console_errors.append(str(error))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base's name)
         pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """Serves without logging each request, or the browser closing a connection early."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @functools.cache
