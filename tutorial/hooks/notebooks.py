@@ -49,9 +49,8 @@ def chapter_notebook(markdown: str, folder: Path) -> nbformat.NotebookNode:
     markdown = ADMONITION.sub(_open_admonition, markdown)
     markdown = FIGURE.sub(_plain_figure, markdown)
     markdown = CHAPTER_LINK.sub(r"](\1.ipynb", markdown)
-    notebook = jupytext.reads(markdown, fmt="md")
+    notebook = jupytext.reads(_under_title(markdown, INTRO), fmt="md")
     notebook.cells = [_shown_not_run(cell) for cell in notebook.cells]
-    notebook.cells.insert(1, nbformat.v4.new_markdown_cell(INTRO))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             _attach_figures(cell, folder)
@@ -77,10 +76,15 @@ def on_page_markdown(markdown: str, page, **kwargs) -> str:
         return markdown
     target = notebook_name(page.file.src_uri)
     link = f'[Download this chapter as a notebook]({target}){{ download="{Path(target).name}" }}'
+    return _under_title(markdown, link)
+
+
+def _under_title(markdown: str, paragraph: str) -> str:
+    """``markdown`` with ``paragraph`` after its ``# title`` line (first, if it has none)."""
     if not markdown.startswith("# "):
-        return f"{link}\n\n{markdown}"
+        return f"{paragraph}\n\n{markdown}"
     title, _, rest = markdown.partition("\n")
-    return f"{title}\n\n{link}\n{rest}"
+    return f"{title}\n\n{paragraph}\n{rest}"
 
 
 def _shown_not_run(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
