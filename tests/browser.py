@@ -120,8 +120,7 @@ class SiteBrowser:
 
     def pages(self) -> list[str]:
         """Every HTML page of the site, as paths relative to its root (``01-rnn/``, ...)."""
-        paths = sorted(p.relative_to(self.site).as_posix() for p in self.site.rglob("*.html")
-                       if "assets" not in p.relative_to(self.site).parts)
+        paths = sorted(p.relative_to(self.site).as_posix() for p in self.site.rglob("*.html"))
         return [p.removesuffix("index.html") for p in paths]
 
     @contextmanager

@@ -42,6 +42,6 @@ def test_site_ships_katex_with_its_licence() -> None:
         return
     for destination in hook.ASSETS.values():
         assert (site / destination).is_file(), destination
-    assert "MIT License" in (site / "assets" / "katex" / "LICENSE.txt").read_text()
+    assert "MIT License" in (site / "vendor" / "katex" / "LICENSE.txt").read_text()
     html = (site / "01-rnn" / "index.html").read_text(encoding="utf-8")
-    assert '<script src="../assets/katex/katex.min.js">' in html
+    assert '<script src="../vendor/katex/katex.min.js">' in html

@@ -29,10 +29,10 @@ KATEX_FONTS = [f"KaTeX_{face}.woff2" for face in (
 # A folder is copied whole.
 ASSETS: dict[str, str] = {
     # Maths (mkdocs.yml: extra_javascript, extra_css; tutorial/javascripts/katex-init.js).
-    "katex/dist/katex.min.js": "assets/katex/katex.min.js",
-    "katex/dist/katex.min.css": "assets/katex/katex.min.css",
-    "katex/LICENSE": "assets/katex/LICENSE.txt",
-    **{f"katex/dist/fonts/{font}": f"assets/katex/fonts/{font}" for font in KATEX_FONTS},
+    "katex/dist/katex.min.js": "vendor/katex/katex.min.js",
+    "katex/dist/katex.min.css": "vendor/katex/katex.min.css",
+    "katex/LICENSE": "vendor/katex/LICENSE.txt",
+    **{f"katex/dist/fonts/{font}": f"vendor/katex/fonts/{font}" for font in KATEX_FONTS},
 }
 
 log = logging.getLogger("mkdocs.hooks.assets")

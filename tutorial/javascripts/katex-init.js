@@ -1,4 +1,4 @@
-// Typeset the maths of every page with KaTeX, which the site ships in assets/katex/ (no network).
+// Typeset the maths of every page with KaTeX, which the site ships in vendor/katex/ (no network).
 // pymdownx.arithmatex (generic mode) leaves each formula as TeX in an element of class
 // "arithmatex": <span>\( ... \)</span> inline, <div>\[ ... \]</div> displayed.
 // Without KaTeX (a build without `npm ci`) the formulas stay readable as TeX.
