@@ -11,6 +11,9 @@ import pytest
 
 DESKTOP, PHONE = 1280, 390
 
+# Collapsed blocks (solutions) opened, so that their contents are checked too.
+OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
 # Raw TeX left in the text a reader sees: \( \) \[ \] $$, or $...$ on one line.
 RAW_TEX = re.compile(r"\\[()\[\]]|\$\$|\$[^$\s][^$\n]*\$")
 
@@ -66,6 +69,7 @@ def test_every_page_renders_offline(site_browser, width: int) -> None:
     for path in pages:
         with site_browser.visit(path, width=width) as visit:
             page = visit.page
+            page.evaluate(OPEN_DETAILS)
             problems = visit.problems()
             problems += [f"raw TeX {tex!r}"
                          for tex in RAW_TEX.findall(page.evaluate(VISIBLE_PROSE))]
