@@ -17,16 +17,15 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from markdown import Markdown
 from mkdocs.structure.files import File
 
-ROOT = Path(__file__).resolve().parents[2]
 CHAPTER = re.compile(r"^\d\d-[\w-]+\.md$")
 FOLDER = "notebooks"
 
 FIGURE = re.compile(r"<figure[^>]*>\s*(.*?)\s*</figure>", re.S)
 CAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.S)
 IMAGE = re.compile(r"\]\((figures/([\w.-]+\.png))\)")
-SNIPPET = re.compile(r'^( *)--8<-- "([^"]+)"$', re.M)
 SKIPPED = re.compile(r"<!-- skip: next -->\n+(```python\n.*?\n```)", re.S)
 ADMONITION = re.compile(
     r'^( *)(?:!!!|\?\?\?\+?) *(\w+)(?: +"([^"]*)")?\n((?:\n|\1 {4}.*\n)+)', re.M)
@@ -42,9 +41,10 @@ def notebook_name(chapter: str) -> str:
     return f"{FOLDER}/{Path(chapter).stem}.ipynb"
 
 
-def chapter_notebook(markdown: str, folder: Path) -> nbformat.NotebookNode:
-    """The notebook of one chapter's Markdown source, read from ``folder``."""
-    markdown = SNIPPET.sub(_inline_snippet, markdown)
+def chapter_notebook(markdown: str, folder: Path, snippets: dict) -> nbformat.NotebookNode:
+    """The notebook of one chapter's Markdown source, read from ``folder``; ``snippets`` is
+    the pymdownx.snippets configuration that the site uses (base path, ...)."""
+    markdown = _with_snippets(markdown, snippets)
     markdown = SKIPPED.sub(r"<!-- #region -->\n\1\n<!-- #endregion -->", markdown)
     markdown = ADMONITION.sub(_open_admonition, markdown)
     markdown = FIGURE.sub(_plain_figure, markdown)
@@ -64,7 +64,8 @@ def chapter_notebook(markdown: str, folder: Path) -> nbformat.NotebookNode:
 def on_files(files, config):
     for chapter in [f for f in files.documentation_pages() if CHAPTER.match(f.src_uri)]:
         source = Path(chapter.abs_src_path)
-        notebook = chapter_notebook(source.read_text(encoding="utf-8"), source.parent)
+        notebook = chapter_notebook(source.read_text(encoding="utf-8"), source.parent,
+                                    config["mdx_configs"].get("pymdownx.snippets", {}))
         files.append(File.generated(config, notebook_name(chapter.src_uri),
                                     content=nbformat.writes(notebook)))
     return files
@@ -95,10 +96,11 @@ def _shown_not_run(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.v4.new_markdown_cell(f"```{magic.group(1)}\n{magic.group(2)}\n```")
 
 
-def _inline_snippet(match: re.Match) -> str:
-    indent, path = match.groups()
-    text = (ROOT / path).read_text(encoding="utf-8").rstrip("\n")
-    return "\n".join(indent + line if line else line for line in text.split("\n"))
+def _with_snippets(markdown: str, snippets: dict) -> str:
+    """``markdown`` with its ``--8<--`` lines replaced by what they include, as on the site."""
+    converter = Markdown(extensions=["pymdownx.snippets"],
+                         extension_configs={"pymdownx.snippets": snippets})
+    return "\n".join(converter.preprocessors["snippet"].run(markdown.split("\n")))
 
 
 def _open_admonition(match: re.Match) -> str:
