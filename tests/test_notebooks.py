@@ -4,25 +4,19 @@ notebooks in a fresh kernel started from the repository root."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from browser import build_site
+from helpers import code_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "tutorial").glob("[0-9][0-9]-*.md"))
 
-# A fenced Python block at any indentation (in a list item or an admonition), as Sybil
-# finds them, unless `<!-- skip: next -->` precedes it.
-PYTHON_BLOCK = re.compile(r"^(?<!<!-- skip: next -->\n\n)( *)```python\n(.*?)^\1```$",
-                          re.M | re.S)
-
-
 def python_blocks(markdown: str) -> list[str]:
-    """The source of each Python block of a chapter, dedented, in order."""
-    return ["\n".join(line[len(indent):] for line in body.rstrip("\n").split("\n"))
-            for indent, body in PYTHON_BLOCK.findall(markdown)]
+    """The source of each Python block that Sybil runs in a chapter, dedented, in order."""
+    return ["\n".join(block.lines) for block in code_blocks(markdown)
+            if block.info == "python" and not block.skipped]
 
 
 def chapter_notebook(stem: str):

@@ -26,7 +26,7 @@ FOLDER = "notebooks"
 FIGURE = re.compile(r"<figure[^>]*>\s*(.*?)\s*</figure>", re.S)
 CAPTION = re.compile(r"<figcaption[^>]*>(.*?)</figcaption>", re.S)
 IMAGE = re.compile(r"\]\((figures/([\w.-]+\.png))\)")
-SKIPPED = re.compile(r"<!-- skip: next -->\n+(```python\n.*?\n```)", re.S)
+SKIPPED = re.compile(r"<!-- skip: next -->\s*\n(```python\n.*?\n```)", re.S)
 ADMONITION = re.compile(
     r'^( *)(?:!!!|\?\?\?\+?) *(\w+)(?: +"([^"]*)")?\n((?:\n|\1 {4}.*\n)+)', re.M)
 MAGIC = re.compile(r"%%(\w+)\n(.*)", re.S)
@@ -45,8 +45,8 @@ def chapter_notebook(markdown: str, folder: Path, snippets: dict) -> nbformat.No
     """The notebook of one chapter's Markdown source, read from ``folder``; ``snippets`` is
     the pymdownx.snippets configuration that the site uses (base path, ...)."""
     markdown = _with_snippets(markdown, snippets)
-    markdown = SKIPPED.sub(r"<!-- #region -->\n\1\n<!-- #endregion -->", markdown)
     markdown = ADMONITION.sub(_open_admonition, markdown)
+    markdown = SKIPPED.sub(r"<!-- #region -->\n\1\n<!-- #endregion -->", markdown)
     markdown = FIGURE.sub(_plain_figure, markdown)
     markdown = CHAPTER_LINK.sub(r"](\1.ipynb", markdown)
     notebook = jupytext.reads(_under_title(markdown, INTRO), fmt="md")
