@@ -68,8 +68,9 @@ def require_browser() -> None:
                                              "pip install -e '.[dev]'")
     missing = assets_hook().missing_assets()
     if missing:
-        pytest.skip(f"browser tests need the site's npm assets ({', '.join(missing)}): "
-                    "run `npm ci` in the repository root")
+        pytest.skip(f"browser tests need the site's npm assets ({len(missing)} files missing "
+                    f"under node_modules, e.g. {missing[0]}): run `npm ci` in the repository "
+                    "root")
 
 
 @functools.cache
