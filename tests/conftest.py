@@ -59,3 +59,13 @@ def tiny(tmp_path_factory):
     export(run.model, run.card, folder / "tiny.onnx")
     return {"csv": csv, "pt": folder / "tiny.pt", "onnx": folder / "tiny.onnx", "run": run,
             "split": split}
+
+
+@pytest.fixture(scope="session")
+def site_browser():
+    """The site built once, served on 127.0.0.1, and a headless Chromium (tests/browser.py)."""
+    from browser import SiteBrowser, build_site, require_browser
+
+    require_browser()
+    with SiteBrowser(build_site()) as browser:
+        yield browser

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,6 +26,28 @@ def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-
         lines.append(f"{date}," + ",".join(cells) + ",TEST")
     path.write_text("\r\n".join(lines) + "\r\n")
     return path
+
+
+class CodeBlock(NamedTuple):
+    """A fenced code block of a Markdown page, as Sybil finds it (at any indentation)."""
+
+    line: int  # of the opening fence, from 1
+    info: str  # what follows the fence: "python", 'text title="Output"', ...
+    lines: list[str]  # the body, without the fence's indentation
+    skipped: bool  # preceded by <!-- skip: next -->: Sybil does not run it
+    after: str  # the page's text after the closing fence
+
+
+FENCED = re.compile(r"^( *)```([^\n`]*)\n(.*?)^\1```$", re.M | re.S)
+
+
+def code_blocks(markdown: str) -> list[CodeBlock]:
+    """Every fenced code block of ``markdown``, in order."""
+    return [CodeBlock(markdown.count("\n", 0, m.start()) + 1, m.group(2).strip(),
+                      [line[len(m.group(1)):] for line in m.group(3).rstrip("\n").split("\n")],
+                      markdown[:m.start()].rstrip().endswith("<!-- skip: next -->"),
+                      markdown[m.end():])
+            for m in FENCED.finditer(markdown)]
 
 
 def load_live_hook():

@@ -84,9 +84,10 @@ def typed_forms(text: str) -> set[str]:
 
 
 def prose(page: str) -> str:
-    """``page`` without its Python blocks: Sybil runs them, so their numbers are thresholds
-    checked against what the code computes, not copies that could drift."""
-    return re.sub(r"```python\n.*?```", "", page, flags=re.DOTALL)
+    """``page`` without its Python blocks and their Output blocks: Sybil runs the former and
+    compares the latter with what they print, so their numbers are checked against what the
+    code computes, not copies that could drift."""
+    return re.sub(r'```(?:python|text title="Output")\n.*?```', "", page, flags=re.DOTALL)
 
 
 def typed_in(form: str, page: str) -> bool:

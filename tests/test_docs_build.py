@@ -1,28 +1,19 @@
-"""The tutorial site builds with ``mkdocs build --strict``: no broken links, no missing pages."""
+"""The tutorial site builds with ``mkdocs build --strict`` (no broken links, no missing pages)
+and loads nothing from outside itself: no CDN script or stylesheet, no web font."""
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
+from browser import assets_hook, build_site
 
 import rnnlab
 
-ROOT = Path(__file__).resolve().parents[1]
+# A script, stylesheet, image or font the browser would fetch from another host.
+REMOTE_RESOURCE = re.compile(
+    r"""<(?:script|img|link|source)\b[^>]*\b(?:src|href)="(?:https?:)?//""")
 
 
-def test_site_builds_strict(tmp_path: Path) -> None:
-    pytest.importorskip("mkdocs", reason="mkdocs is not installed: pip install -e '.[docs]'")
-    pytest.importorskip("material", reason="mkdocs-material is not installed: "
-                                           "pip install -e '.[docs]'")
-    site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
-         str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
+def test_site_builds_strict() -> None:
+    site = build_site()
     assert (site / "index.html").is_file()
     for chapter in ("01-rnn", "02-vanishing-gradients", "03-lstm", "04-gru"):
         html = (site / chapter / "index.html").read_text(encoding="utf-8")
@@ -32,3 +23,25 @@ def test_site_builds_strict(tmp_path: Path) -> None:
     assert documented == set(rnnlab.__all__) - {"__version__"}, "the API page's entries"
     assert not (site / "conftest.py").exists()
     assert not (site / "make_figures.py").exists()
+
+
+def test_site_loads_nothing_from_outside() -> None:
+    site = build_site()
+    pages = sorted(site.rglob("*.html"))
+    remote = [f"{page.relative_to(site)}: {match.group(0)}" for page in pages
+              for match in REMOTE_RESOURCE.finditer(page.read_text(encoding="utf-8"))]
+    assert pages and remote == []
+    assert "fonts.googleapis" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_site_ships_katex_with_its_licence() -> None:
+    site, hook = build_site(), assets_hook()
+    if hook.missing_assets():  # without `npm ci` the pages link no KaTeX at all
+        html = (site / "01-rnn" / "index.html").read_text(encoding="utf-8")
+        assert "katex.min" not in html
+        return
+    for destination in hook.ASSETS.values():
+        assert (site / destination).is_file(), destination
+    assert "MIT License" in (site / "vendor" / "katex" / "LICENSE.txt").read_text()
+    html = (site / "01-rnn" / "index.html").read_text(encoding="utf-8")
+    assert '<script src="../vendor/katex/katex.min.js">' in html

@@ -138,8 +138,8 @@ def info(
                f"'{card.preset}', seed {card.seed}")
     typer.echo(f"  inputs     {', '.join(enc.columns)}; window {enc.window}; "
                f"transform {enc.transform}; target {card.target}")
-    typer.echo(f"  trained on {card.data_file} {card.train_start} to {card.train_end} "
-               f"(sha256 {card.data_sha256[:16]}...)")
+    typer.echo(f"  trained on {card.data_file} {card.train_start} to {card.train_end}")
+    typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
     for view in ("one_step", "generation"):

@@ -16,9 +16,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 
+# KaTeX's fonts, woff2 only: every browser KaTeX supports reads it, so the woff/ttf
+# fallbacks that katex.min.css also names are never requested (they would add 0.9 MB).
+KATEX_FONTS = [f"KaTeX_{face}.woff2" for face in (
+    "AMS-Regular", "Caligraphic-Bold", "Caligraphic-Regular", "Fraktur-Bold",
+    "Fraktur-Regular", "Main-Bold", "Main-BoldItalic", "Main-Italic", "Main-Regular",
+    "Math-BoldItalic", "Math-Italic", "SansSerif-Bold", "SansSerif-Italic",
+    "SansSerif-Regular", "Script-Regular", "Size1-Regular", "Size2-Regular",
+    "Size3-Regular", "Size4-Regular", "Typewriter-Regular")]
+
 # source (relative to node_modules) -> destination (relative to the built site).
 # A folder is copied whole.
 ASSETS: dict[str, str] = {
+    # Maths (mkdocs.yml: extra_javascript, extra_css; tutorial/javascripts/katex-init.js).
+    "katex/dist/katex.min.js": "vendor/katex/katex.min.js",
+    "katex/dist/katex.min.css": "vendor/katex/katex.min.css",
+    "katex/LICENSE": "vendor/katex/LICENSE.txt",
+    **{f"katex/dist/fonts/{font}": f"vendor/katex/fonts/{font}" for font in KATEX_FONTS},
     # The live page (try-it.md): onnxruntime-web's wasm build with its loader bundled in
     # (no other .mjs is fetched), and uPlot.
     "onnxruntime-web/dist/ort.wasm.bundle.min.mjs":
@@ -35,6 +49,19 @@ log = logging.getLogger("mkdocs.hooks.assets")
 def missing_assets() -> list[str]:
     """The sources in ``ASSETS`` that ``npm ci`` has not installed."""
     return [source for source in ASSETS if not (NODE_MODULES / source).exists()]
+
+
+def on_config(config, **kwargs):
+    """Drop the ``extra_javascript``/``extra_css`` entries whose asset is not installed.
+
+    Without ``npm ci`` the pages then link nothing that is missing (no 404s), and the
+    maths stays readable as TeX.
+    """
+    absent = {ASSETS[source] for source in missing_assets()}
+    config["extra_javascript"] = [
+        script for script in config["extra_javascript"] if str(script) not in absent]
+    config["extra_css"] = [sheet for sheet in config["extra_css"] if sheet not in absent]
+    return config
 
 
 def on_post_build(config, **kwargs) -> None:
