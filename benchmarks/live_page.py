@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser helper the page's tests use
 
-from live_browser import SiteBrowser  # noqa: E402
+from browser import SiteBrowser  # noqa: E402
 
 from rnnlab.runtime.shipped import SHIPPED  # noqa: E402
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM
 from helpers import IBM, SHARED, load_live_hook
-from live_browser import CHROMIUM, SiteBrowser
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-3
@@ -29,32 +27,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def site_browser(tmp_path_factory):
-    """The built site and a browser to open it with (the shared helper's fixture, here
-    until tests/browser.py lands)."""
-    pytest.importorskip("material", reason="mkdocs-material is not installed: "
-                                           "pip install -e '.[docs]'")
-    pytest.importorskip("playwright", reason="playwright is not installed: "
-                                             "pip install -e '.[dev]'")
-    site = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
-                    str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=300)
-    with SiteBrowser(site) as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
 def page(site_browser):
     """The live page, loaded once and driven by every test of this module."""
     with site_browser.visit("try-it/") as visit:
         visit.page.wait_for_selector("#live-status[data-kind=done]", timeout=60_000)
         yield visit.page
-    # Until the offline maths of issue 10 lands, every page asks unpkg for MathJax and
-    # Google for fonts (blocked: the browser logs each), and the MathJax settings script
-    # then fails: no problem of this page.
-    elsewhere = ("fonts.googleapis.com", "unpkg.com", "ERR_BLOCKED_BY_CLIENT", "'output'")
-    assert [p for p in visit.problems() if not any(e in p for e in elsewhere)] == []
+    assert visit.problems() == []
 
 
 def choose(page, **fields) -> None:
@@ -164,7 +142,8 @@ def test_a_build_without_assets_or_data_says_what_is_missing(site_browser, tmp_p
     monkeypatch.setattr(hook, "IBM", tmp_path / IBM.name)
     hook.on_post_build({"site_dir": str(tmp_path)})  # the hook's files without the data
     manifest = (tmp_path / "live" / "manifest.json").read_text()
-    with site_browser.visit("try-it/") as visit:
+    # A size of its own: its own tab, so the routes below reach no other test's visit.
+    with site_browser.visit("try-it/", width=1024) as visit:
         page = visit.page
         # the same site as the build without `npm ci` or the price file serves it
         page.route("**/vendor/**", lambda route: route.fulfill(status=404))
