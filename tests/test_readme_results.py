@@ -50,3 +50,18 @@ def test_readme_linear_row_is_what_rnnlab_forecast_printed():
     rmse, mae = re.search(r"^linear\s+(\S+)\s+(\S+)", printed, re.M).groups()
     assert f"| linear (ridge on the same 60-day window) | {rmse} | {mae} | — |" in (
         ROOT / "README.md").read_text()
+
+
+def test_readme_seed_rows_are_the_seed_scores_file():
+    scores = {row[0].split()[0]: row for row in table_rows(
+        (RESULTS / "ibm-seed-scores.md").read_text())}
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Results on the notebook's split"):
+                     readme.index("## Beyond the notebook")]
+    for line in table_rows(section)[2:]:
+        label = line[0].split()[0]
+        if label == "linear":
+            continue  # from forecast-lstm-ibm-2017.txt, checked above
+        row = scores[label]  # one-step RMSE, MAE; generation RMSE ("—": none)
+        assert line[1:3] == row[1:3], label
+        assert line[3] in (row[4] or "—", "—"), label
