@@ -1,6 +1,6 @@
 """Fixtures for the page's JavaScript, written by the Python runtime (tests/js/*.test.js
 read them): what the runtime reads from each shipped model's metadata, what its encoder,
-date and metric functions return on small synthetic inputs.
+baseline, date and metric functions return on small synthetic inputs.
 
 ``python tests/live_fixtures.py FOLDER`` writes them by hand; test_live_js.py writes them
 to a temporary folder and runs ``node --test`` on them.
@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from helpers import write_prices
 
+from rnnlab.runtime.baselines import baseline_forecasts, fit_ridge
 from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.model import load
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
@@ -79,6 +80,28 @@ def encoders() -> list[dict]:
                 "path_levels": encoder.path_levels(scaled[None], data[29, 0])[0].tolist(),
             })
     return cases
+
+
+def baselines() -> dict:
+    """The input-reading baselines of each shipped model's encoder on a random walk of its
+    columns (fit on the first 150 days), and a ridge whose best penalty, 0, meets a
+    singular system (a repeated column, an exact linear target)."""
+    rng = np.random.default_rng(2)
+    close = 150 * np.exp(np.cumsum(rng.normal(0, 0.015, 190)))
+    models = {}
+    for name in SHIPPED:
+        encoder = load(name).encoder
+        raw = np.column_stack([close if c == "Close" else close * rng.uniform(0.98, 1.02, 190)
+                               for c in encoder.columns])
+        models[name] = {"encoder": encoder.to_dict(), "raw": raw.tolist(), "first": 150,
+                        "forecasts": {k: v.tolist() for k, v in
+                                      baseline_forecasts(encoder, raw, 150).items()}}
+    a, b = rng.normal(0, 1, (2, 60))
+    x = np.column_stack([a, a, b])
+    singular = fit_ridge(x[:50], x[:50, 0] + 2 * x[:50, 2])
+    return {"models": models, "ridge": {"x": x[:50].tolist(), "y": (a + 2 * b)[:50].tolist(),
+                                        "new": x[50:].tolist(), "penalty": singular.penalty,
+                                        "predicted": singular.predict(x[50:]).tolist()}}
 
 
 def dates() -> dict:
@@ -164,7 +187,8 @@ def write_fixtures(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "fixtures.json"
     path.write_text(json.dumps({"cards": cards(folder), "encoders": encoders(),
-                                "dates": dates(), "metrics": metrics(), "runs": runs(folder)}))
+                                "baselines": baselines(), "dates": dates(),
+                                "metrics": metrics(), "runs": runs(folder)}))
     return path
 
 

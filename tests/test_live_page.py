@@ -1,7 +1,7 @@
 """The "Try it in your browser" page, driven in headless Chromium with the network blocked
 (loopback only): the numbers it shows equal what `rnnlab forecast` and `rnnlab generate`
-print for the same choices, to 0.001 USD, for every shipped model; bad input gets a
-message in the page.
+print for the same choices (forecasts, and scores beside every baseline), to 0.001 USD,
+for every shipped model; bad input gets a message in the page.
 """
 
 from __future__ import annotations
@@ -59,9 +59,10 @@ def scores_shown(page, table_id: str) -> dict[str, list[float]]:
 
 
 def assert_scores(shown: dict, printed: dict) -> None:
-    """The page's rows (model, persistence, flat) equal the CLI's; the CLI also prints the
-    baselines that read the model's inputs (linear, close-anchored), which the page lacks."""
-    assert {"persistence", "flat"} < set(shown) <= set(printed)
+    """The page's rows equal the CLI's, in its order: the model, linear, close-anchored
+    (where the model reads Close), persistence and flat."""
+    assert list(shown) == list(printed)
+    assert {"linear", "persistence", "flat"} < set(shown)
     for name, values in shown.items():
         expected = [printed[name][k] for k in ("rmse", "mae", "mape")]
         assert values == pytest.approx(expected, abs=TOLERANCE), name

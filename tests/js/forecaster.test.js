@@ -24,10 +24,10 @@ async function forecaster(name) {
   return Forecaster.load(ort, new Uint8Array(readFileSync(path)), name);
 }
 
-// The page scores the model beside persistence and flat; the CLI also prints the
-// baselines that read the model's inputs (linear, close-anchored), which the page lacks.
+// The page scores the model beside every baseline the CLI prints, in the CLI's order:
+// linear and close-anchored (where they apply), persistence and flat.
 function assertScores(shown, printed, where) {
-  for (const name of Object.keys(shown)) assert.ok(name in printed, `${where}: ${name}`);
+  assert.deepEqual(Object.keys(shown), Object.keys(printed), where);
   for (const [name, row] of Object.entries(shown)) {
     for (const key of ["rmse", "mae", "mape"]) {
       assertClose(assert, row[key], printed[name][key], USD, `${where} ${name} ${key}`);

@@ -3,8 +3,9 @@
 - ``live/models/*.onnx``: the shipped forecasters, copied from ``exported/`` (the same
   files the CLI loads; never duplicated in git).
 - ``live/ibm.json``: the IBM days the page needs, read from ``../shared/data`` with the
-  runtime's own CSV reader: every column the shipped models read, from the first test
-  day (after the models' training period) back as far as the longest window needs.
+  runtime's own CSV reader: every column the shipped models read, every day of the file
+  (the linear baseline is fit on all the days before the first forecast day, as the CLI
+  fits it), and the test range (the days after the models' training period).
   Empty cells stay ``null``, so the page drops a day only for models that read it.
 - ``live/normals-seed0.f64``: ``numpy.random.default_rng(0).standard_normal`` draws
   (float64, little-endian), the noise behind ``rnnlab generate --samples N --seed 0``.
@@ -46,8 +47,7 @@ def price_days(csv: Path, models: dict) -> dict:
     dates = np.unique(np.concatenate([p.dates for p in read.values()]))
     train_end = max(np.datetime64(m.card.train_end) for m in models.values())
     first_test = int(np.searchsorted(dates, train_end, side="right"))
-    keep = dates[max(0, first_test - max(m.encoder.history_days for m in models.values())):]
-    days = keep.astype(str).tolist()
+    days = dates.astype(str).tolist()
     table = {}
     for column, prices in read.items():
         value_on = dict(zip(prices.dates.astype(str).tolist(), prices.values[:, 0].tolist()))

@@ -5,9 +5,10 @@
 // onnxruntime-web is passed in (not imported), so node can import this module.
 
 import { readCard, stateRows } from "./card.js";
+import { scoreOneStep } from "./baselines.js";
 import { before, weekdaysAfter } from "./dates.js";
 import { Encoder } from "./encoder.js";
-import { compare, quantile } from "./metrics.js";
+import { quantile } from "./metrics.js";
 
 export const MODES = ["windowed", "stateful"];
 
@@ -90,7 +91,7 @@ export class Forecaster {
     const model = predicted.slice(0, -1);
     return {
       dates: dates.slice(first, stop), actual, predicted: model, previous,
-      scores: compare(actual, { model }, previous, target[first - 1]),
+      scores: scoreOneStep(this.encoder, raw.slice(0, stop), first, { model }),
       nextDate: weekdaysAfter(dates[stop - 1], 1)[0], nextValue: predicted.at(-1),
     };
   }
@@ -138,9 +139,10 @@ export class Forecaster {
     const after = known.length ? known.at(-1) : dates[cut - 1];
     let scores = null;
     if (truth.length) {
-      const previous = [startValue, ...truth.slice(0, -1)];
       const name = samples ? "median path" : "generated";
-      scores = compare(truth, { [name]: median.slice(0, truth.length) }, previous, startValue);
+      // univariate: the real days after the history are whole rows of its inputs
+      scores = scoreOneStep(this.encoder, raw.slice(0, cut + truth.length), cut,
+        { [name]: median.slice(0, truth.length) });
     }
     return {
       mode, samples, startDate: dates[cut - 1], startValue, values, median, truth, scores,
