@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from concurrent.futures import Executor
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.frames import is_frame
 from rnnlab.runtime.prices import Prices
 from rnnlab.runtime.sources import PriceSource
@@ -34,11 +32,7 @@ YEARS = (2014, 2015, 2016, 2017)
 
 def recipe_for(name: str, overrides: dict) -> Recipe:
     """The preset ``name`` with ``overrides`` (fields of ``Recipe``; None keeps the
-    preset's value) applied."""
-    known = [f.name for f in fields(Recipe)]
-    for key in overrides:
-        if key not in known:
-            raise RnnlabError(f"{key}: not a training setting; use one of {', '.join(known)}")
+    preset's value) applied; an unknown name is refused by ``Recipe.with_overrides``."""
     return find_preset(name).with_overrides(
         **{k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()})
 

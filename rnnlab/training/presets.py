@@ -53,7 +53,7 @@ class Recipe:
         changes = {k: v for k, v in changes.items() if v is not None}
         unknown = sorted(set(changes) - {f.name for f in fields(self)})
         if unknown:
-            raise RnnlabError(f"{', '.join(unknown)}: not a recipe setting; choose from "
+            raise RnnlabError(f"{', '.join(unknown)}: not a training setting; use one of "
                               f"{', '.join(f.name for f in fields(self))}")
         recipe = replace(self, **changes)
         recipe.check(changes)
