@@ -56,8 +56,9 @@ def _usable(option: str, path: Path, make_parents: bool) -> None:
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
     if not folder.is_dir():
-        missing = "is not a folder" if folder.exists() else "does not exist; create it first"
-        raise RnnlabError(f"{option} {path}: {folder} {missing}")
+        problem = (f"{folder} is not a folder" if folder.exists()
+                   else f"the folder {folder} does not exist; create it first")
+        raise RnnlabError(f"{option} {path}: {problem}")
     try:
         handle, probe = tempfile.mkstemp(prefix=".rnnlab-probe-", dir=folder)
         os.close(handle)

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime import files
 from rnnlab.runtime.errors import RnnlabError
 
@@ -73,11 +74,11 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list
 
 def check_out_folder(out: Path) -> None:
     """Exit with status 2 and one ``error:`` line if ``out`` could not be written: checked
-    before the experiment runs, not after minutes of training."""
-    if not out.parent.is_dir():
-        print(f"error: --out {out}: the folder {out.parent} does not exist; create it first",
-              file=sys.stderr)
-        raise SystemExit(2)
+    before the experiment runs, not after minutes of training (the CLI's own checks)."""
+    try:
+        check_outputs({"--out": out})
+    except RnnlabError as error:
+        _fail(str(error))
 
 
 def write_result(out: Path, text: str) -> None:
@@ -85,5 +86,9 @@ def write_result(out: Path, text: str) -> None:
     try:
         files.write_text(out, text)
     except RnnlabError as error:
-        print(f"error: --out {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        _fail(f"--out {error}")
+
+
+def _fail(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
