@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import onnx
 import pytest
@@ -11,7 +13,7 @@ from rnnlab.runtime.card import Architecture
 from rnnlab.runtime.generation import windowed_loop
 from rnnlab.runtime.model import load
 from rnnlab.training.data import load_split
-from rnnlab.training.export import OPSET, export
+from rnnlab.training.export import OPSET, export, from_onnx
 from rnnlab.training.model import build
 from rnnlab.training.presets import PRESETS
 from rnnlab.training.run import make_card
@@ -77,6 +79,54 @@ def test_stateful_streaming_matches_one_pass(exported):
     windowed = runtime.generate_scaled(x, 30, "windowed")
     assert np.abs(stateful[:, 0] - windowed[:, 0]).max() <= 1e-5
     assert np.isfinite(stateful).all()
+
+
+def test_stateful_generation_equals_streaming_its_own_noisy_predictions(exported):
+    model, runtime, _ = exported
+    if model.arch.bidirectional:
+        pytest.skip("a bidirectional model cannot stream")
+    x = windows(3, seed=3)
+    noise = np.random.default_rng(4).normal(0, 0.05, (12, 3)).astype(np.float32)
+    in_graph, final_state = runtime.run(x, steps=12, stateful=True, noise=noise)
+    y, state = runtime.run(x, steps=1, stateful=True, noise=noise[:1])
+    streamed = [y[:, 0]]
+    for k in range(1, 12):  # feed each (noisy) prediction back, carrying the state
+        y, state = runtime.run(streamed[-1][:, None, None], steps=1, stateful=True,
+                               state=state, noise=noise[k:k + 1])
+        streamed.append(y[:, 0])
+    assert np.abs(in_graph - np.stack(streamed, axis=1)).max() <= 1e-5
+    assert np.abs(final_state - state).max() <= 1e-5
+
+
+def test_an_exported_file_exports_again_with_the_same_numbers(exported, tmp_path):
+    model, runtime, path = exported
+    export(*from_onnx(path), tmp_path / "again.onnx")
+    again = load(tmp_path / "again.onnx")
+    assert again.card == runtime.card
+    assert (tmp_path / "again.onnx").read_bytes() == path.read_bytes()
+
+
+def test_a_file_from_rnnlab_0_1_gets_the_new_graph_and_keeps_its_numbers(cli, tmp_path):
+    old = Path(__file__).parent / "data" / "return-gru-0.1-graph.onnx"  # Loops, packed state
+    code, text, err = cli("export", old, "-o", tmp_path / "new.onnx")
+    assert code == 0 and "wrote" in text, err
+    before, after = load(old), load(tmp_path / "new.onnx")
+    assert after.card == before.card
+    assert count_ops(onnx.load(old).graph.node, "Loop") == 2
+    assert count_ops(onnx.load(tmp_path / "new.onnx").graph.node, "Scan") == 2
+    x = windows(4, window=before.encoder.window)
+    noise = np.random.default_rng(5).normal(0, 0.05, (30, 4)).astype(np.float32)
+    for steps, stateful in [(1, False), (30, False), (30, True)]:
+        (y0, s0), (y1, s1) = (m.run(x, steps, stateful, noise=noise[:steps])
+                              for m in (before, after))
+        assert np.abs(y0 - y1).max() <= 1e-5 and np.abs(s0 - s1).max() <= 1e-5
+
+
+def count_ops(nodes, op: str) -> int:
+    """How many nodes run ``op``, in subgraphs too."""
+    return sum((node.op_type == op) + sum(count_ops(a.g.node, op) for a in node.attribute
+                                          if a.type == onnx.AttributeProto.GRAPH)
+               for node in nodes)
 
 
 def test_file_is_single_self_describing_and_small(exported):

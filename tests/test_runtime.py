@@ -160,15 +160,34 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
                                    run.result["predictions"]["generation"][:20], atol=1e-3)
 
 
-def test_large_batches_split_into_chunks_across_cores_give_the_same_answer(tiny, monkeypatch):
+@pytest.mark.parametrize("steps, stateful", [(1, False), (7, False), (7, True)])
+def test_large_batches_split_into_chunks_across_cores_give_one_calls_answer(
+        tiny, monkeypatch, steps, stateful):
     import rnnlab.runtime.model as runtime_model
 
     monkeypatch.setattr(runtime_model, "CORES", 4)  # before load: a model sizes its pool then
     model = load(tiny["onnx"])
     x = np.random.default_rng(3).random((300, 10, 1), dtype=np.float32)
-    noise = np.random.default_rng(4).normal(0, 0.01, (7, 300))
-    split_y, split_state = model.run(x, steps=7, stateful=True, noise=noise)
-    monkeypatch.setattr(runtime_model, "ROWS_PER_CALL", 10**9)
-    whole_y, whole_state = model.run(x, steps=7, stateful=True, noise=noise)
+    noise = np.random.default_rng(4).normal(0, 0.01, (steps, 300)).astype(np.float32)
+    split_y, split_state = model.run(x, steps=steps, stateful=stateful, noise=noise)
+    whole_y, whole_state = model.session.run(None, {
+        "x": x, "state": model.zero_state(300), "noise": noise,
+        "steps": np.array(steps), "stateful": np.array(stateful)})
     np.testing.assert_array_equal(split_y, whole_y)
     np.testing.assert_array_equal(split_state, whole_state)
+
+
+def test_each_pool_thread_opens_its_own_session_once(tiny, monkeypatch):
+    import rnnlab.runtime.model as runtime_model
+
+    monkeypatch.setattr(runtime_model, "CORES", 2)
+    model = load(tiny["onnx"])
+    opened, open_session = [], model.open_session
+    model.open_session = lambda: opened.append(1) or open_session()
+    x = np.random.default_rng(5).random((200, 10, 1), dtype=np.float32)
+    model.predict(x[:10])  # small: the model's own session, in this thread
+    assert opened == []
+    first = model.predict(x)
+    assert 1 <= len(opened) <= 2  # one per pool thread that took a chunk
+    again = model.predict(x)
+    assert len(opened) <= 2 and np.array_equal(first, again)

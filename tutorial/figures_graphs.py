@@ -54,9 +54,9 @@ def onnx_graph(fast: bool) -> Figure:
     _link(ax, (10.35, 5.4), (10.95, 5.4), "no")
     _node(ax, 9.2, 3.8, "If stateful", "mistyrose", width=2.2)
     _link(ax, (9.2, 4.95), (9.2, 4.25), "yes")
-    _node(ax, 5.6, 2.1, "Loop (windowed), steps - 1 times:\nslide the window, append y,\n"
+    _node(ax, 5.6, 2.1, "Scan (windowed), steps - 1 times:\nslide the window, append y,\n"
           "re-run the stack from zero state", "lavender", width=4.6, height=1.1)
-    _node(ax, 12.1, 2.1, "Loop (stateful), steps - 1 times:\none cell update per layer on y,\n"
+    _node(ax, 12.1, 2.1, "Scan (stateful), steps - 1 times:\none cell update per layer on y,\n"
           "carry the state", "lavender", width=4.4, height=1.1)
     _link(ax, (8.3, 3.45), (6.6, 2.7), "false")
     _link(ax, (10.1, 3.45), (11.4, 2.7), "true")

@@ -143,16 +143,27 @@ def evaluate(
 
 @app.command()
 def export(
-    checkpoint_path: Path = typer.Argument(..., metavar="CHECKPOINT", help=CHECKPOINT_HELP),
+    checkpoint_path: Path = typer.Argument(..., metavar="CHECKPOINT", help=CHECKPOINT_HELP + (
+        " Or an rnnlab .onnx file: its weights and card are written again with this "
+        "version's graph.")),
     output: Path = typer.Option(..., "-o", "--output", help="The .onnx file to write."),
 ) -> None:
-    """Write a checkpoint as one self-describing ONNX file for the runtime."""
+    """Write a checkpoint as one self-describing ONNX file for the runtime.
+
+    Given an .onnx file instead, write its weights and card again with this version's
+    graph: how a file from an older rnnlab gets the faster generation.
+    """
+    from rnnlab.training import export as onnx_export
     from rnnlab.training.trained import Trained
 
     check_outputs({"--output": output}, [checkpoint_path])
-    trained = Trained.load(checkpoint_path)
-    card = trained.card
-    size = trained.export(output).stat().st_size
+    if checkpoint_path.suffix == ".onnx":
+        model, card = onnx_export.from_onnx(checkpoint_path)
+        size = onnx_export.export(model, card, output)
+    else:
+        trained = Trained.load(checkpoint_path)
+        card = trained.card
+        size = trained.export(output).stat().st_size
     typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
                f"window {card.encoder.window}, target {card.target}")
 

@@ -7,7 +7,8 @@ single-file ONNX model with valid rnnlab metadata whose graph matches it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
@@ -54,14 +55,18 @@ class Model:
             and its test scores beside the baselines.
         encoder: ``card.encoder``: the input columns, window and scaling, which turn
             prices into scaled windows ``(batch, window, features)`` and back.
-        session: the onnxruntime ``InferenceSession``.
+        session: the onnxruntime ``InferenceSession`` (large batches also open one
+            per worker thread: two threads running one session slow each other down).
     """
 
-    def __init__(self, path: Path, session: ort.InferenceSession, card: Card) -> None:
+    def __init__(self, path: Path, session: ort.InferenceSession, card: Card,
+                 open_session: Callable[[], ort.InferenceSession] | None = None) -> None:
         self.path, self.session, self.card = path, session, card
+        self.open_session = open_session or (lambda: session)
         self.arch, self.encoder = card.architecture, card.encoder
         self.threads = min(CORES, MAX_THREADS)
         self.pool: ThreadPoolExecutor | None = None  # made on the first large batch
+        self.worker = threading.local()  # each pool thread's own session
 
     # -- the graph, in scaled units -------------------------------------------------------
 
@@ -75,7 +80,9 @@ class Model:
         """Run the graph: ``x (batch, time, features)`` -> ``(y (batch, steps), state)``.
 
         Up to ``ROWS_PER_CALL`` rows take one ``session.run``; larger batches run in
-        chunks across the cores, with the same result.
+        chunks across the cores, with the same result: one chunk per core for stateful
+        generation, whose every step costs each call about the same whatever its rows,
+        else chunks of at most ``ROWS_PER_CALL`` rows.
 
         ``noise (steps, batch)`` is added to each scaled prediction before it is fed
         back; None means zeros (the deterministic path).
@@ -87,14 +94,14 @@ class Model:
         flags = {"steps": np.array(steps, dtype=np.int64), "stateful": np.array(stateful)}
         if batch <= ROWS_PER_CALL:
             return tuple(self.session.run(None, {"x": x, "state": state, "noise": noise, **flags}))
-        # Rows of a batch are independent: run it in cache-sized chunks, side by side on
-        # the cores (onnxruntime releases the GIL), then stitch the chunks back together.
-        # Chunks of at most ROWS_PER_CALL rows, the same number for every thread:
-        chunks = -(-batch // (ROWS_PER_CALL * self.threads)) * self.threads
+        # Rows of a batch are independent: run it in chunks, side by side on the cores
+        # (onnxruntime releases the GIL), then stitch the chunks back together.
+        rows = -(-batch // self.threads) if stateful and steps > 1 else ROWS_PER_CALL
+        chunks = -(-batch // (rows * self.threads)) * self.threads  # the same for each thread
         feeds = [{"x": xs, "state": ss, "noise": ns, **flags} for xs, ss, ns in zip(
             np.array_split(x, chunks), np.array_split(state, chunks, axis=1),
             np.array_split(noise, chunks, axis=1))]
-        done = list(self.map(lambda feed: self.session.run(None, feed), feeds))
+        done = list(self.map(lambda feed: self.thread_session().run(None, feed), feeds))
         return (np.concatenate([y for y, _ in done]),
                 np.concatenate([s for _, s in done], axis=1))
 
@@ -105,6 +112,14 @@ class Model:
         if self.pool is None:
             self.pool = ThreadPoolExecutor(self.threads)
         return self.pool.map(call, feeds)
+
+    def thread_session(self) -> ort.InferenceSession:
+        """The calling pool thread's own session, opened on its first chunk."""
+        if self.threads <= 1:  # no pool: chunks run one after another in this thread
+            return self.session
+        if not hasattr(self.worker, "session"):
+            self.worker.session = self.open_session()
+        return self.worker.session
 
     def predict(self, windows: np.ndarray) -> np.ndarray:
         """Scaled next values for windows ``(batch, window, features)`` -> ``(batch,)``."""
@@ -194,8 +209,8 @@ class Model:
                 cell update per step); None: windowed for one path, stateful for samples.
             samples: 0 for the one deterministic path; N for N paths, each prediction
                 perturbed by Gaussian noise with the standard deviation of the model's
-                one-step errors on its training days (in scaled units), in one batched
-                ``session.run``.
+                one-step errors on its training days (in scaled units), as one batch
+                (one chunk per core).
             seed: the noise's random seed.
             start: ``YYYY-MM-DD``: start from the days of ``history`` before it, and score
                 the paths against the real days from it.
@@ -295,10 +310,13 @@ def load(path: str | Path | None = None, threads: int | None = None,
     options.intra_op_num_threads = threads or 1
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    data = path.read_bytes()  # from bytes: a file can never make onnxruntime open others
+
+    def open_session() -> ort.InferenceSession:
+        return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+
     try:
-        # From bytes: a file can never make onnxruntime open other files beside it.
-        session = ort.InferenceSession(path.read_bytes(), options,
-                                       providers=["CPUExecutionProvider"])
+        session = open_session()
     except Exception as error:  # noqa: BLE001 - onnxruntime raises several unrelated types
         if "external" in str(error).lower():
             raise RnnlabError(f"{path}: the model keeps weights in external data files; "
@@ -306,7 +324,7 @@ def load(path: str | Path | None = None, threads: int | None = None,
         raise RnnlabError(f"{path}: not a loadable ONNX model ({str(error)[:120]})") from None
     card = Card.from_props(session.get_modelmeta().custom_metadata_map, str(path))
     check_graph(session, card, path)
-    return Model(path, session, card)
+    return Model(path, session, card, open_session)
 
 
 def check_graph(session: ort.InferenceSession, card: Card, path: Path) -> None:
