@@ -155,7 +155,7 @@ class Attempt:
 
 
 def quietest(measure: Callable[[], T], repeats: int,
-                pids: Callable[[], tuple[int, ...]] = tuple) -> tuple[T, list[Attempt], int]:
+             pids: Callable[[], tuple[int, ...]] = tuple) -> tuple[T, list[Attempt], int]:
     """Run ``measure``, again (up to ``repeats`` more times) while the machine was busy.
 
     Returns the result of the quietest attempt, every attempt, and the kept one's index.
