@@ -224,8 +224,9 @@ class Comparison:
 
 
 def calls_per_sample(side: Side, min_sample_s: float) -> tuple[int, float]:
-    """The fewest of 1, 2, 5, 10, 20, ... calls lasting ``min_sample_s``; and one call's s."""
-    number, first, k = 1, side.time(1), 0
+    """The fewest of 1, 2, 5, 10, 20, ... calls lasting ``min_sample_s``, and one call's
+    seconds (0 when ``min_sample_s`` asks for no sizing, which then calls nothing)."""
+    number, first, k = 1, side.time(1) if min_sample_s > 0 else 0.0, 0
     per_call = first
     while per_call * number < min_sample_s:
         number = int(number * (2, 2.5, 2)[k % 3])
@@ -237,20 +238,22 @@ def calls_per_sample(side: Side, min_sample_s: float) -> tuple[int, float]:
 def compare(ours: Side, theirs: Side, settings: Settings) -> Comparison:
     """Warm both sides up, then time interleaved pairs, settling before every sample.
 
-    Sizing a sample warms each side up once; calls slower than ``SLOW_CALL_S`` get no
-    further warm-up and at most ``SLOW_PAIRS`` pairs.
+    Sizing a sample warms each side up once; a call slower than ``SLOW_CALL_S`` (seen
+    while sizing, or in a pair) means no further warm-up and at most ``SLOW_PAIRS`` pairs.
     """
     n_ours, one_ours = calls_per_sample(ours, settings.min_sample_s)
     n_theirs, one_theirs = calls_per_sample(theirs, settings.min_sample_s)
-    slow = max(one_ours, one_theirs) > SLOW_CALL_S
-    for _ in range(0 if slow else settings.warmup):
+    for _ in range(0 if max(one_ours, one_theirs) > SLOW_CALL_S else settings.warmup):
         ours.time(n_ours)
         theirs.time(n_theirs)
-    most = min(settings.max_repeats, SLOW_PAIRS) if slow else settings.max_repeats
     ours_s, theirs_s, ratios = [], [], []
     deadline = time.perf_counter() + settings.budget_s
-    while len(ratios) < most and (
-            len(ratios) < min(settings.min_repeats, most) or time.perf_counter() < deadline):
+    while True:
+        slow = max(one_ours, one_theirs, *ours_s, *theirs_s) > SLOW_CALL_S
+        most = min(settings.max_repeats, SLOW_PAIRS) if slow else settings.max_repeats
+        if len(ratios) >= most or (len(ratios) >= min(settings.min_repeats, most)
+                                   and time.perf_counter() > deadline):
+            break
         for side, found, number in ((ours, ours_s, n_ours), (theirs, theirs_s, n_theirs)):
             for settle_side in dict.fromkeys((theirs.settle, ours.settle)):  # each process once
                 settle_side()

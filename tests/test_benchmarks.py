@@ -134,11 +134,28 @@ def test_comparisons_interleave_the_two_sides_and_settle_before_each_sample():
     result = compare(Side(lambda: calls.append("ours")), Side(lambda: calls.append("theirs")),
                      settings)
     timed = [c for c in calls if c != "settle"]
-    assert timed == ["ours", "theirs"] * 5  # a call each to size a sample, warm-up, 3 pairs
+    assert timed == ["ours", "theirs"] * 4  # the warm-up, then 3 pairs
     samples = "".join("s" if c == "settle" else "x" for c in calls[len(calls) - 12:])
     assert samples == "sx" * 6  # the process settles (once) before every timed sample
     assert result.pairs == 3 and result.ratio > 0
     assert result.spread[0] <= result.ratio <= result.spread[1]
+
+
+def test_a_slow_side_gets_no_extra_warm_up_and_at_most_three_pairs():
+    calls = []
+
+    class Slow(Local):  # reports 2 s per call without taking them
+        settle = staticmethod(lambda: None)
+
+        def time(self, number: int) -> float:
+            calls.append(number)
+            return 2.0
+
+    settings = dataclasses.replace(QUICK, warmup=3, min_repeats=5, max_repeats=41,
+                                   min_sample_s=0.02)
+    result = compare(Local(lambda: None), Slow(lambda: None), settings)
+    assert result.pairs == 3 and calls == [1] * 4  # one call to size the sample, 3 pairs
+    assert result.theirs == 2.0
 
 
 def spinning_session():
