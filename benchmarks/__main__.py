@@ -79,9 +79,10 @@ def notes(settings: Settings, keras: Path | None) -> list[str]:
     return [
         "models: the seed presets' architectures (4 x LSTM(50), 4 x GRU(50), window 60), "
         "with the weights named below, the same in every peer",
-        "threads and spinning: rnnlab's default session has 1 intra-op thread (no pool to "
-        "spin; batches over its chunk size run in chunks on a 2-thread Python pool); its "
-        "2-thread session has `session.intra_op.allow_spinning=0`; PyTorch eager "
+        "threads and spinning: rnnlab's default sessions have 1 intra-op thread (no pool to "
+        "spin; large batches run as chunks on a Python pool of one thread per core, each "
+        "with its own session); its 2-thread sessions have "
+        "`session.intra_op.allow_spinning=0`; PyTorch eager "
         f"`torch.set_num_threads({settings.torch_threads})`, OpenMP's default wait policy "
         "(spins); Keras: TensorFlow's default thread pools (spin); every process settles "
         "before each sample",

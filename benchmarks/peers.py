@@ -145,18 +145,22 @@ def forecast_text(card: Card, csv: str | Path, predict: Callable[[np.ndarray], n
 def rnnlab_calls(files: ModelFiles, work: Workload, threads: int | None = None) -> Calls:
     """rnnlab's scenarios, plus 100 sampled stateful paths (``sampled``) and the same batch
     as one plain ``session.run`` (``plain``). ``threads``: onnxruntime's intra-op threads
-    (None: rnnlab's default); a session of several threads is made with spinning off."""
+    (None: rnnlab's default); sessions of several threads are opened with spinning off."""
     import onnxruntime as ort
 
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.model import Model, load
 
     model = load(files.path("onnx"), threads=threads)
     if threads and threads > 1:
         options = ort.SessionOptions()
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
         options.add_session_config_entry(NO_SPINNING, "0")
-        model.session = ort.InferenceSession(files.path("onnx").read_bytes(), options,
-                                             providers=["CPUExecutionProvider"])
+        data = files.path("onnx").read_bytes()
+
+        def open_session() -> ort.InferenceSession:
+            return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+
+        model = Model(model.path, open_session(), model.card, open_session)
     paths = np.repeat(work.start, SAMPLES, axis=0)
     noise = np.random.default_rng(0).normal(0, model.card.residual_sd, (work.steps, SAMPLES))
     noise = noise.astype(np.float32)
