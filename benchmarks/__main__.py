@@ -94,7 +94,7 @@ def measure_cell(cell: str, folder: Path, args, settings: Settings, keras: Path 
                  why: str) -> tuple[list, list[dict], str]:
     """Every group of one architecture: rows, load records, and which weights it carries."""
     say(f"{cell}: preparing the model")
-    files, weights = peers.prepare(folder, cell, args.csv)
+    files, weights = peers.prepare(folder, cell)
     work = peers.Workload.from_csv(files.read_card(), args.csv, settings.steps)
     worker = None
     if keras:

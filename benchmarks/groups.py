@@ -35,6 +35,7 @@ VENV = "venv size on disk"
 THREADS2 = f"{SCENARIOS['batch']} (rnnlab 2-thread session)"
 BUSY = f"{SCENARIOS['batch']}, second core busy"
 SAMPLED = f"{SAMPLES} sampled stateful paths, 251 steps"
+RNNLAB = shutil.which("rnnlab", path=str(Path(sys.executable).parent)) or "rnnlab"
 # (case, peer, model or "*") -> the least ratio theirs / ours that meets the target.
 TARGETS: dict[tuple[str, str, str], float] = {
     (SCENARIOS["batch"], KERAS, "*"): 10, (SCENARIOS["single"], KERAS, "*"): 250,
@@ -158,7 +159,6 @@ def cold_start(bench: Bench) -> list[Row]:
                 (("cold start", "s"), ("memory", "MiB"))]
     runs = replace(settings, min_repeats=settings.cold_runs, max_repeats=settings.cold_runs,
                    min_sample_s=0.0, warmup=min(settings.warmup, 1))
-    rnnlab = shutil.which("rnnlab", path=str(Path(sys.executable).parent)) or "rnnlab"
     peer_commands = {
         TORCH_SCRIPT: (peers.module_command("torch-forecast", str(files.path("pt")), csv,
                                             str(settings.torch_threads)), None),
@@ -170,7 +170,7 @@ def cold_start(bench: Bench) -> list[Row]:
             rows += [bench.row("cold start", COLD_START, peer, "s", note=bench.keras_why),
                      bench.row("memory", COLD_START, peer, "MiB", note=bench.keras_why)]
             continue
-        ours = Process([rnnlab, "forecast", str(files.path("onnx")), "--csv", csv])
+        ours = Process([RNNLAB, "forecast", str(files.path("onnx")), "--csv", csv])
         theirs = Process(*command)
         row = bench.timed(COLD_START, peer, ours, theirs, settings=runs, group="cold start")
         same = ours.model_line() == theirs.model_line() != ""
@@ -220,7 +220,7 @@ def training(bench: Bench) -> list[Row]:
 
     settings, cell = bench.settings, bench.cell
     card, recipe = bench.files.read_card(), PRESETS[f"seed-{cell}"]
-    split = load_split(str(bench.csv), "High", (), peers.SPLIT)
+    split = load_split(str(bench.csv), "High", (), card.split)
     x, y = (a[:settings.train_windows] for a in card.encoder.supervised(split.train))
     before = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -252,11 +252,10 @@ def seeds(settings: Settings, csv: Path) -> list[Row]:
     """``rnnlab train --seeds 0,1,2`` as it runs by default, against the same command with
     ``--workers 1`` (seeds one after another); where this rnnlab's ``train`` has no
     ``--workers``, it always trains seeds in turn, so both runs are the same command."""
-    rnnlab = shutil.which("rnnlab", path=str(Path(sys.executable).parent)) or "rnnlab"
-    help_text = subprocess.run([rnnlab, "train", "--help"], capture_output=True, text=True)
+    help_text = subprocess.run([RNNLAB, "train", "--help"], capture_output=True, text=True)
     has_workers = "--workers" in help_text.stdout
     with tempfile.TemporaryDirectory(prefix="rnnlab-bench-seeds-") as folder:
-        command = [rnnlab, "train", "--csv", str(csv), "--preset", "seed-lstm", "--seeds",
+        command = [RNNLAB, "train", "--csv", str(csv), "--preset", "seed-lstm", "--seeds",
                    "0,1,2", "--epochs", str(settings.seeds_epochs), "--out", f"{folder}/m.pt",
                    "--no-progress", "--json"]
         walls = []

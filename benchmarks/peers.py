@@ -12,6 +12,7 @@ Imports only numpy and rnnlab's runtime at the top, so a probe process of one si
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +26,9 @@ from rnnlab.runtime.metrics import compare, format_table
 from rnnlab.runtime.prices import read_prices
 
 CELLS = ("lstm", "gru")
-SPLIT = "2017-01-01"
 SAMPLES = 100
 IBM_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / \
     "IBM_2006-01-01_to_2018-01-01.csv"
-TRAINED = Path(__file__).resolve().parents[1] / "runs" / "exported"
 # Scenario key -> label; every peer offers a subset of these as zero-argument calls.
 SCENARIOS = {
     "batch": "one-step, 251 windows",
@@ -80,34 +79,25 @@ class Workload:
         return cls(windows, start, days if steps is None else steps)
 
 
-def prepare(folder: Path, cell: str, csv: Path) -> tuple[ModelFiles, str]:
+def prepare(folder: Path, cell: str) -> tuple[ModelFiles, str]:
     """Write ``cell``'s ONNX file, checkpoint, card and Keras weights; say which weights.
 
-    The shipped forecaster's trained weights when ``runs/exported/seed-{cell}.pt`` is
-    here (``scripts/build_exported.sh`` writes it), else the seed preset's fresh network
-    (seed 0): a fresh GRU's generated path decays into subnormal floats, which are slow.
+    Every peer gets the trained weights of the shipped forecaster (``rnnlab.load(cell)``,
+    seed 0 of the seed preset): fresh weights would let a GRU's generated path decay
+    into subnormal floats, which are slow.
     """
+    from rnnlab.runtime.shipped import shipped_path
     from rnnlab.training import checkpoint
-    from rnnlab.training.data import load_split
-    from rnnlab.training.export import export
-    from rnnlab.training.model import build
+    from rnnlab.training.export import from_onnx
     from rnnlab.training.presets import PRESETS
-    from rnnlab.training.run import make_card
 
-    files, name = ModelFiles(folder, cell), f"seed-{cell}"
-    recipe, trained = PRESETS[name], TRAINED / f"{name}.pt"
-    if trained.is_file():
-        model, card, _ = checkpoint.load(trained)
-        note = f"{cell}: the trained weights of {trained.name}"
-    else:
-        card = make_card(load_split(str(csv), "High", (), SPLIT), recipe, name, 0)
-        model = build(card.architecture, recipe.dropout, recipe.init, 0).eval()
-        note = f"{cell}: fresh seed-{cell} weights ({trained.name} not found)"
-    export(model, card, files.path("onnx"))
-    checkpoint.save(files.path("pt"), model, card, recipe.to_dict())
+    files, shipped = ModelFiles(folder, cell), shipped_path(cell)
+    model, card = from_onnx(shipped)
+    shutil.copyfile(shipped, files.path("onnx"))
+    checkpoint.save(files.path("pt"), model, card, PRESETS[f"seed-{cell}"].to_dict())
     files.path("card.json").write_text(json.dumps(card.to_dict()))
     np.savez(files.path("keras.npz"), *keras_weights(model))
-    return files, note
+    return files, f"{cell}: the trained weights of the shipped {shipped.name}"
 
 
 def keras_weights(model) -> list[np.ndarray]:

@@ -20,7 +20,7 @@ METHOD = (
     "settles before each sample (it sleeps until its idle thread pools stop spinning), and "
     "*peer / rnnlab* is the median of the per-pair ratios, so above 1 means rnnlab is faster "
     "(or, for memory and size, smaller); the quartiles of the ratios say how stable it was. "
-    "A call slower than 1 s takes at most 3 pairs. In *goals*, the peer may be the issue's "
+    "A call slower than 2 s takes at most 3 pairs. In *goals*, the peer may be the issue's "
     "limit itself (e.g. 2.5 ms): the ratio is then limit / rnnlab."
 )
 
