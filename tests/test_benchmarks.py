@@ -144,18 +144,18 @@ def test_comparisons_interleave_the_two_sides_and_settle_before_each_sample():
 def test_a_slow_side_gets_no_extra_warm_up_and_at_most_three_pairs():
     calls = []
 
-    class Slow(Local):  # reports 2 s per call without taking them
+    class Slow(Local):  # reports 3 s per call without taking them
         settle = staticmethod(lambda: None)
 
         def time(self, number: int) -> float:
             calls.append(number)
-            return 2.0
+            return 3.0
 
     settings = dataclasses.replace(QUICK, warmup=3, min_repeats=5, max_repeats=41,
                                    min_sample_s=0.02)
     result = compare(Local(lambda: None), Slow(lambda: None), settings)
     assert result.pairs == 3 and calls == [1] * 4  # one call to size the sample, 3 pairs
-    assert result.theirs == 2.0
+    assert result.theirs == 3.0
 
 
 def spinning_session():
