@@ -1,7 +1,9 @@
 """rnnlab's benchmark harness: ``python -m benchmarks [--quick] [--json PATH] [--save]``.
 
-It times the torch-free ONNX runtime against its peers (PyTorch eager, and Keras
-when tensorflow is installed) on the notebook's two architectures, interleaving
-rnnlab and each peer and reporting the median of per-pair ratios. Importing this
-package imports nothing heavy, so the per-process probes stay lean.
+It times the torch-free ONNX runtime against PyTorch eager and Keras on the notebook's
+two architectures. Read it in this order: ``measure.py`` (how: interleaved pairs,
+settling, load), ``peers.py`` and ``keras_worker.py`` (who), ``groups.py`` (what),
+``report.py`` (the tables), ``__main__.py`` (the run). ``venvs.py`` builds the
+install-size venvs and the Keras peer's TensorFlow venv. The other modules are
+standalone benchmarks with their own ``.md``. Importing this package imports nothing.
 """

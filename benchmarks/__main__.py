@@ -1,71 +1,61 @@
-"""``python -m benchmarks``: measure everything, print the Markdown table, optionally save.
+"""``python -m benchmarks``: measure everything, print the Markdown report, optionally save.
 
-    python -m benchmarks                 # full run (50-epoch training, temp venvs)
-    python -m benchmarks --quick         # seconds: proves the harness works
+    python -m benchmarks                 # full run (~15 min on a quiet 2-core machine)
+    python -m benchmarks --quick         # seconds: proves the harness works (no venvs, no Keras)
     python -m benchmarks --json out.json # also write JSON
     python -m benchmarks --save          # write benchmarks/results.md and results.json
 
-The Keras peer runs when tensorflow is importable (``pip install tensorflow-cpu``);
-otherwise its rows say "not installed" beside an earlier session's figures.
-Timings are only as quiet as the machine: run it with nothing else busy.
+The full run builds (once, then cached: see ``venvs.py``) a TensorFlow venv for the
+Keras peer; if it cannot, the Keras rows say why. A group measured while other
+processes kept more than a tenth of a core busy is measured again (``--busy-repeats``).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime
 import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
-import torch
-
-from benchmarks import coldstart, inference, keras_peer, machine, memory, models, training, venvs
-from benchmarks.inputs import Workload
-from benchmarks.report import Report
-from benchmarks.rows import Row
-from benchmarks.settings import CELLS, FULL, IBM_CSV, QUICK, RUNTIME_THREADS, Settings
-from benchmarks.timing import SETTLE_S
+from benchmarks import groups, peers, venvs
+from benchmarks.keras_worker import Worker
+from benchmarks.measure import Settings, machine, quietest
+from benchmarks.report import Report, Row
 
 STARTED = time.perf_counter()
 RESULTS = Path(__file__).resolve().parent
-GROUPS = ("inference", "cold start", "memory", "training", "install size")
+ORDER = ("goals", "inference", "cold start", "memory", "training", "install size")
+FULL = Settings(quick=False, warmup=3, min_repeats=5, max_repeats=41, budget_s=8.0,
+                min_sample_s=0.02, cold_runs=7, epochs=3, seeds_epochs=5, train_windows=None,
+                process_cells=peers.CELLS, memory_scenarios=tuple(peers.SCENARIOS), venvs=True,
+                busy_repeats=2)
+# One pair per comparison (the output check warms both sides up), 10 generated steps,
+# subprocesses for the first model only, one memory probe per side, one tiny timed epoch,
+# PyTorch at one thread (two spinning OpenMP threads crawl on a busy machine), no venvs.
+QUICK = Settings(quick=True, warmup=0, min_repeats=1, max_repeats=1, budget_s=0.0,
+                 min_sample_s=0.0, cold_runs=1, epochs=1, seeds_epochs=1, train_windows=64,
+                 process_cells=peers.CELLS[:1], memory_scenarios=("single",), venvs=False,
+                 busy_repeats=0, steps=10, torch_threads=1)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    """The command line's options."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny repeat counts, one tiny epoch, no venvs")
+    parser.add_argument("--quick", action="store_true", help="tiny repeat counts, no venvs")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--save", action="store_true",
                         help="write benchmarks/results.md and benchmarks/results.json")
-    parser.add_argument("--csv", type=Path, default=IBM_CSV, help="price file (default: IBM)")
-    parser.add_argument("--torch-threads", type=int,
-                        help="PyTorch eager threads (default: 2; 1 with --quick)")
-    parser.add_argument("--train-threads", type=int, default=1,
-                        help="PyTorch CPU threads while training (default 1)")
+    parser.add_argument("--csv", type=Path, default=peers.IBM_CSV, help="price file (IBM)")
+    parser.add_argument("--torch-threads", type=int, help="PyTorch eager threads (2; quick: 1)")
+    parser.add_argument("--busy-repeats", type=int,
+                        help="measure a busy group again up to this often (2; quick: 0)")
+    parser.add_argument("--keras", action=argparse.BooleanOptionalAction,
+                        help="measure the Keras peer (default: yes; with --quick: no)")
     return parser.parse_args(argv)
-
-
-def measure_model(cell: str, folder: Path, csv: Path, settings: Settings) -> tuple[list[Row], str]:
-    """Every row of one architecture, and a note on the shipped model of that cell."""
-    say(f"{cell}: preparing the model")
-    files = models.prepare(folder, cell, csv)
-    card = files.read_card()
-    work = Workload.from_csv(card, csv, settings.steps)
-    found = []
-    for name, step in (("inference", lambda: inference.rows(files, work, settings)),
-                       ("cold start", lambda: coldstart.rows(files, csv, settings)),
-                       ("memory", lambda: memory.rows(files, csv, settings)),
-                       ("training", lambda: training.rows(cell, csv, settings))):
-        say(f"{cell}: {name}")
-        found += step()
-    return found, models.weights_note(cell, card.architecture)
 
 
 def say(message: str) -> None:
@@ -74,49 +64,103 @@ def say(message: str) -> None:
           flush=True)
 
 
-def notes(settings: Settings, host: dict) -> list[str]:
+def keras_python(wanted: bool | None, quick: bool) -> tuple[Path | None, str]:
+    """The TensorFlow venv's Python, or None and why Keras is not measured."""
+    if not (wanted or (wanted is None and not quick)):
+        return None, "skipped (--quick)" if wanted is None else "skipped (--no-keras)"
+    try:
+        return venvs.cached_python(venvs.KERAS_INSTALL, say), ""
+    except Exception as error:  # noqa: BLE001 - any failure becomes the rows' note
+        return None, f"no TensorFlow venv: {venvs.failure(error)}"
+
+
+def notes(settings: Settings, keras: Path | None) -> list[str]:
     """What every reader should know about this run's setup."""
-    busy = host["load_average"][0] > 0.5 * host["usable_cores"]
-    warning = ["WARNING: the machine was busy when the run started (see the load average), so "
-               "timings are noisy; PyTorch's spinning OpenMP threads suffer most"] if busy else []
-    keras = (f"Keras: tensorflow {machine.version('tensorflow')}" if keras_peer.available()
-             else f"Keras: not installed (`{keras_peer.INSTALL}` to measure it); its rows show "
-             "the earlier session's figures in the reference column")
     return [
         "models: the seed presets' architectures (4 x LSTM(50), 4 x GRU(50), window 60), "
-        "with the weights named below; rnnlab and PyTorch run the exact same weights; the "
-        f"harness spins {SETTLE_S * 1e3:.0f} ms between sides so neither side's idle worker "
-        "threads steal the other's cores",
-        f"threads: rnnlab runtime {RUNTIME_THREADS} (plus one row at 2); PyTorch eager "
-        f"`torch.set_num_threads({settings.torch_threads})`; PyTorch training "
-        f"{settings.train_threads}",
-        keras,
-        *warning,
+        "with the weights named below, the same in every peer",
+        "threads and spinning: rnnlab's default sessions have 1 intra-op thread (no pool to "
+        "spin; large batches run as chunks on a Python pool of one thread per core, each "
+        "with its own session); its 2-thread sessions have "
+        "`session.intra_op.allow_spinning=0`; PyTorch eager "
+        f"`torch.set_num_threads({settings.torch_threads})`, OpenMP's default wait policy "
+        "(spins); Keras: TensorFlow's default thread pools (spin); every process settles "
+        "before each sample",
+        f"Keras: {venvs.KERAS_PIN} in {keras.parent.parent}" if keras else "Keras: not measured",
     ]
 
 
+def measure_cell(cell: str, folder: Path, args, settings: Settings, keras: Path | None,
+                 why: str) -> tuple[list, list[dict], str]:
+    """Every group of one architecture: rows, load records, and which weights it carries."""
+    say(f"{cell}: preparing the model")
+    files, weights = peers.prepare(folder, cell)
+    work = peers.Workload.from_csv(files.read_card(), args.csv, settings.steps)
+    worker = None
+    if keras:
+        say(f"{cell}: starting the Keras worker")
+        try:
+            worker = Worker(keras, files, args.csv, work.steps, folder / f"keras-{cell}.log")
+        except RuntimeError as error:
+            why = str(error)[:200]
+    bench = groups.Bench(files, work, args.csv, settings, worker, why, folder)
+    pids = (lambda: (worker.process.pid,)) if worker else tuple
+    rows, loads = [], []
+    try:
+        for name, group in (("inference", groups.inference), ("cold start", groups.cold_start),
+                            ("memory", groups.memory), ("training", groups.training)):
+            say(f"{cell}: {name}")
+            found, attempts, kept = quietest(lambda g=group: g(bench), settings.busy_repeats,
+                                             pids)
+            rows += found
+            loads.append(load_record(name, cell, attempts, kept))
+    finally:
+        if worker:
+            worker.close()
+    return rows, loads, weights
+
+
+def load_record(group: str, model: str, attempts: list, kept: int) -> dict:
+    return {"group": group, "model": model, "others": [round(a.others, 3) for a in attempts],
+            "load_before": attempts[kept].load_before[0],
+            "load_after": attempts[kept].load_after[0], "kept": kept}
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Measure both architectures and the install sizes, print the report, write files."""
+    """Measure both architectures, the seeds and install size, print the report, save."""
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
     base = QUICK if args.quick else FULL
-    settings = dataclasses.replace(base, train_threads=args.train_threads,
-                                   torch_threads=args.torch_threads or base.torch_threads)
+    settings = replace(base, torch_threads=args.torch_threads or base.torch_threads,
+                       busy_repeats=base.busy_repeats if args.busy_repeats is None
+                       else args.busy_repeats)
+    import torch
+
     torch.set_num_threads(settings.torch_threads)
-    host = machine.details()
+    host = machine()
     date = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    rows, weights_notes = [], []
+    keras, why = keras_python(args.keras, settings.quick)
+    rows, loads, weights = [], [], []
     with tempfile.TemporaryDirectory(prefix="rnnlab-bench-") as temp:
-        for cell in CELLS:
-            cell_rows, weights = measure_model(cell, Path(temp), args.csv, settings)
-            rows += cell_rows
-            weights_notes.append(weights)
+        for cell in peers.CELLS:
+            found, cell_loads, note = measure_cell(cell, Path(temp), args, settings, keras, why)
+            rows, loads, weights = rows + found, loads + cell_loads, weights + [note]
+    if settings.quick:
+        rows.append(Row("training", groups.SEEDS, "lstm", "serial", "s",
+                               target=groups.target(groups.SEEDS, "serial", "lstm"),
+                               note="skipped (--quick)"))
+    else:
+        say("training: --seeds 0,1,2")
+        found, attempts, kept = quietest(lambda: groups.seeds(settings, args.csv),
+                                         settings.busy_repeats)
+        rows += found
+        loads.append(load_record("training", "lstm, --seeds", attempts, kept))
     say("install size")
-    rows += venvs.rows(settings)
+    rows += groups.install_size(settings)
+    rows = sorted(groups.goals(rows) + rows, key=lambda row: ORDER.index(row.group))
     host["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    rows.sort(key=lambda row: GROUPS.index(row.group))
     report = Report(" ".join(["python -m benchmarks", *argv]), date, settings.quick, host,
-                    notes(settings, host) + weights_notes, rows)
+                    notes(settings, keras) + weights, rows, loads)
     print(report.to_markdown())
     if args.json:
         args.json.write_text(report.to_json() + "\n")

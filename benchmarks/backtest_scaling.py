@@ -25,8 +25,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from benchmarks.machine import details
-from benchmarks.settings import IBM_CSV
+from benchmarks.measure import Snapshot, machine, usage
+from benchmarks.peers import IBM_CSV
 from rnnlab.runtime.files import write_text
 from rnnlab.training.backtest import backtest, plan
 from rnnlab.training.store import ResultStore
@@ -67,14 +67,10 @@ EXECUTORS: dict[str, Callable[[], AbstractContextManager[Executor | None]]] = {
 }
 
 
-def load() -> str:
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def throughput(name: str, selection: tuple, overrides: dict, folder: Path) -> str:
     """One table row: folds per minute and mean worker seconds per fold."""
     store = folder / f"{len(os.listdir(folder))}.sqlite"
-    load_before = load()
+    before = Snapshot.take()
     began = time.perf_counter()
     with EXECUTORS[name]() as executor:
         started = time.perf_counter() - began
@@ -86,14 +82,14 @@ def throughput(name: str, selection: tuple, overrides: dict, folder: Path) -> st
     compute = statistics.fmean(fold.train_seconds for fold in stored.values())
     folds = len(stored)
     return (f"| {name} | {started:.1f} | {folds} | {wall:.1f} | {60 * folds / wall:.1f} | "
-            f"{compute:.2f} | {load_before} -> {load()} |")
+            f"{compute:.2f} | {usage(before, Snapshot.take())} |")
 
 
 def overhead(name: str, selection: tuple) -> str:
     """One table row: the median round trip of a do-nothing job carrying one fold."""
     fold = plan(*selection[:1], selection[1][:1], selection[2][:1], selection[3][:1])[0]
     nothing = operator.attrgetter("seed")  # picklable by reference on any worker
-    load_before = load()
+    before = Snapshot.take()
     with EXECUTORS[name]() as executor:
         executor.submit(nothing, fold).result()  # workers started and warm
         trips = []
@@ -102,7 +98,7 @@ def overhead(name: str, selection: tuple) -> str:
             executor.submit(nothing, fold).result()
             trips.append(time.perf_counter() - began)
     return (f"| {name} | {ROUND_TRIPS} | {1000 * statistics.median(trips):.2f} | "
-            f"{load_before} -> {load()} |")
+            f"{usage(before, Snapshot.take())} |")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -120,10 +116,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     selection = ([str(args.csv)], [args.preset], [int(y) for y in args.years.split(",")],
                  [int(s) for s in args.seeds.split(",")])
-    machine = details()
+    host = machine()
     lines = [f"{args.csv.name}, preset {args.preset} with --epochs {args.epochs}, years "
-             f"{args.years}, seeds {args.seeds}; {machine['cpu']}, {machine['usable_cores']} "
-             "usable cores, shared with other jobs (load average: 1 / 5 / 15 min)", "",
+             f"{args.years}, seeds {args.seeds}; {host['cpu']}, {host['usable_cores']} "
+             "usable cores, shared with other jobs (load: the 1-minute load average before "
+             "-> after, and the cores other processes kept busy meanwhile)", "",
              "| round | executor | start s | folds | wall s | folds per minute "
              "| worker s per fold | load |",
              "|---|---|---|---|---|---|---|---|"]

@@ -13,9 +13,8 @@ import argparse
 from functools import partial
 
 import rnnlab.runtime.model as runtime_model
-from benchmarks.inputs import Workload
-from benchmarks.settings import CELLS, IBM_CSV
-from benchmarks.timing import median_ms
+from benchmarks.measure import median_ms
+from benchmarks.peers import CELLS, IBM_CSV, Workload
 from rnnlab.runtime.shipped import shipped_path
 
 CANDIDATES = (251, 128, 96, 64, 48, 32, 16)

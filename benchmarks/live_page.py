@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -31,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser helper the page's tests u
 
 from browser import SiteBrowser  # noqa: E402
 
+from benchmarks.measure import machine  # noqa: E402
 from rnnlab.runtime.shipped import SHIPPED  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "live_page.md"
@@ -92,10 +91,10 @@ def measure(site: Path, repeats: int) -> dict:
 
 def report(site: Path, figures: dict, repeats: int) -> str:
     median = statistics.median
-    load = os.getloadavg()[0]
+    host = machine()
     lines = [f"Chromium {figures['chromium']} (headless), onnxruntime-web wasm, one thread; "
-             f"{platform.machine()} with {os.cpu_count()} cores, load average {load:.1f} "
-             f"while measuring; medians of {repeats}. "
+             f"{host['cpu']} with {host['cores']} cores, load average "
+             f"{host['load_average'][0]:.1f} while measuring; medians of {repeats}. "
              "Made by `python -m benchmarks.live_page --save`.", "",
              "| the page fetches | bytes | gzipped |", "|---|---|---|"]
     parts = weight(site)

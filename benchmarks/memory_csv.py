@@ -4,8 +4,8 @@
     python -m benchmarks.memory_csv --rows 100000
 
 The file is generated in a temporary folder and deleted afterwards (never committed).
-:func:`rnnlab.runtime.prices.read_prices` runs in a fresh process launched through
-:mod:`benchmarks.launch`, so ``ru_maxrss`` is that read's own peak resident memory.
+:func:`rnnlab.runtime.prices.read_prices` runs in a fresh process under
+:mod:`benchmarks.measure`'s launcher, so ``ru_maxrss`` is that read's own peak memory.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.process import measure, module
+from benchmarks.measure import run_measured
 
 ROWS = 1_400_000
 COLUMNS = ("Open", "High", "Low", "Close", "Volume")
@@ -64,7 +64,8 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory(prefix="rnnlab-bench-csv-") as folder:
         path = Path(folder) / "big.csv"
         size = write_csv(path, args.rows)
-        done = measure(module("memory_csv", "--probe", str(path), "--columns", args.columns))
+        done = run_measured([sys.executable, "-m", "benchmarks.memory_csv", "--probe", str(path),
+                             "--columns", args.columns])
     mib = size / 2**20
     print(f"| file | rows read | columns | time | peak RSS | peak / file size |\n"
           f"|---|---:|---|---:|---:|---:|\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from benchmarks.timing import median_ms
+from benchmarks.measure import median_ms
 from rnnlab.runtime.model import load
 
 STEPS = 251

@@ -28,7 +28,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-from benchmarks.machine import details
+from benchmarks.measure import machine
 from rnnlab.runtime.shipped import SHIPPED, shipped_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -140,7 +140,7 @@ def report(before: str, rounds: int) -> str:
     lines = ["# Per-step cost of generation", "",
              f"- command: `python -m benchmarks.steps --before {before} --save`",
              "- machine: {cpu}, {cores} cores; load average {load_average} at start; "
-             "onnxruntime {onnxruntime}".format(**details(), **details()["packages"]),
+             "onnxruntime {onnxruntime}".format(**machine(), **machine()["packages"]),
              "- one onnxruntime thread; per-step time = (t(251 steps) - t(2 steps)) / 249, "
              f"medians of {rounds} interleaved rounds", ""]
     costs = launch_costs(rounds * 20)
