@@ -68,8 +68,8 @@ def train(
     threads: int = typer.Option(1, help="PyTorch CPU threads per seed; the same seed and "
                                 "thread count always give the same model."),
     workers: int = typer.Option(None, help="Seeds trained at once, in parallel processes "
-                                "(default: one per core, up to one per seed; 1: one after "
-                                "another)."),
+                                "(default: every seed at once up to two per core, else one "
+                                "per core; 1: one after another)."),
     out: Path = typer.Option(Path("runs/model.pt"), help="Checkpoint path; with several seeds "
                              "each gets -seedN before the suffix."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
@@ -176,8 +176,8 @@ def backtest(
     column: str = typer.Option("High", help="The target column to forecast."),
     epochs: int = typer.Option(None, help="Override every preset's epochs."),
     workers: int = typer.Option(None, help="Folds trained at once, in parallel local "
-                                "processes (default: one per core, up to one per fold; 1: one "
-                                "after another)."),
+                                "processes (default: every fold at once up to two per core, "
+                                "else one per core; 1: one after another)."),
     scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
                                   "workers of this Dask scheduler (tcp://HOST:8786) instead; "
                                   "needs rnnlab[dask]."),

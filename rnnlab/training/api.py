@@ -81,8 +81,9 @@ def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "20
     Args:
         threads: PyTorch CPU threads per seed (the same in every worker, so a seed gives
             the same model whatever ``workers`` is).
-        workers: local processes training seeds at once; None: one per ``threads``
-            cores, up to one per seed; 1: one after another in this process.
+        workers: local processes training seeds at once; None: every seed at once up
+            to two per ``threads`` cores, else one per ``threads`` cores; 1: one after
+            another in this process.
 
     The other arguments are :func:`train`'s. Data, preset and seeds are checked here,
     before any worker starts.
@@ -143,7 +144,8 @@ def backtest(sources: PriceSource | Iterable[PriceSource],
         target: the column to forecast.
         missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
         workers: folds trained in parallel local processes, one PyTorch thread each;
-            None: one per core, up to one per fold to train; 1: in this process.
+            None: every fold at once up to two per core, else one per core; 1: in this
+            process.
         executor: any :class:`concurrent.futures.Executor` to train the folds on instead,
             e.g. a Dask cluster's ``Client(address).get_executor()``. Each job carries its
             prices, so workers need rnnlab of the same version but no access to the files.

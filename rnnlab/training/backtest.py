@@ -1,7 +1,7 @@
 """Walk-forward backtest: for each test year, train on every day before it, test on that year.
 
 Folds (one per source, preset, year and seed) are independent. They run on any
-:class:`concurrent.futures.Executor`: a pool of local processes, one per core by default
+:class:`concurrent.futures.Executor`: a pool of local processes on every core by default
 (``workers``; 1: in this process), or a Dask cluster's (``Client.get_executor()``). With a
 result store each fold is committed the moment it finishes, and a rerun trains only the folds
 not yet stored.
@@ -69,7 +69,7 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
     """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
 
     Folds run on ``executor`` when given, else on a pool of ``workers`` local processes
-    (None: one per core, up to one per fold to train; 1: in this process). With a
+    (None: :func:`~rnnlab.training.workers.default_workers`; 1: in this process). With a
     ``store`` (a SQLite file) folds already stored are read back instead of trained, and
     each new fold is stored the moment it finishes;
     ``stored_only`` trains nothing and fails unless every fold is stored.

@@ -51,8 +51,8 @@ def train_each(data: Split, recipe: Recipe, preset: str, seeds: Sequence[int],
     """Each seed's :class:`SeedRun`, in the order of ``seeds``, each yielded as soon as it
     and the seeds before it are done.
 
-    ``workers`` local processes train the seeds (None: one per ``threads`` cores, up to
-    one per seed; 1: one after another in this process), each seed on ``threads``
+    ``workers`` local processes train the seeds (None: :func:`default_workers`; 1: one
+    after another in this process), each seed on ``threads``
     PyTorch threads, so every seed gives the same model whatever ``workers`` is. On a
     CUDA device the seeds train one after another. ``progress``: per-epoch bars when
     seeds train one at a time, else one bar over the seeds; on stderr.
