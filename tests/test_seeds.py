@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.training import workers
 from rnnlab.training.api import train_seeds
 
 TINY = {"cells": ("lstm",), "units": 4, "window": 5, "epochs": 2, "batch": 16}
@@ -40,3 +41,12 @@ def test_bad_workers_threads_or_seeds_fail_before_training(prices_csv, arguments
     arguments = {"seeds": [0], **arguments}
     with pytest.raises(RnnlabError, match=message):
         list(train_seeds(prices_csv, "seed-lstm", "2015-08-01", progress=False, **arguments))
+
+
+@pytest.mark.parametrize("jobs, threads, expected", [
+    (1, 1, 1), (3, 1, 3), (4, 1, 4), (5, 1, 2), (36, 1, 2), (0, 1, 1), (3, 2, 1), (2, 3, 1)])
+def test_default_workers_on_two_cores(monkeypatch, jobs, threads, expected):
+    # every one-thread job at once up to two per core, then one per core; a job of several
+    # threads gets cores of its own
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    assert workers.default_workers(jobs, threads) == expected

@@ -34,16 +34,20 @@ def cores() -> int:
 
 
 def default_workers(jobs: int, threads: int = 1) -> int:
-    """Every job at once while that is at most two workers per ``threads`` cores, else one
-    worker per ``threads`` cores; at least 1, at most ``MAX_WORKERS``.
+    """How many workers train ``jobs`` jobs of ``threads`` PyTorch threads each.
 
-    With one worker per core, an odd count leaves a core idle at the end: three seeds on
-    two cores take two seeds' time, while three workers sharing the two cores take one and
-    a half. On this project's 2-core machine, 3 seeds of seed-lstm (10 epochs) took 0.77x
-    the serial time on 3 workers and 0.87-0.92x on 2, with the machine busy otherwise.
+    One-thread jobs: every job at once while that is at most two per core, else one
+    worker per core. With one worker per core an odd count leaves a core idle at the end:
+    three seeds on two cores take two seeds' time, while three workers sharing the two
+    cores take one and a half. (On this project's 2-core machine, busy with other work,
+    3 seeds of seed-lstm for 10 epochs took 0.77x the serial wall time on 3 workers and
+    0.87-0.92x on 2.) Jobs of several threads get one worker per ``threads`` cores: thread
+    teams that share a core wait for each other. At least 1, at most ``MAX_WORKERS``.
     """
     slots = max(1, cores() // threads)
-    return max(1, min(jobs if jobs <= 2 * slots else slots, MAX_WORKERS))
+    if threads == 1 and jobs <= 2 * slots:
+        return max(1, min(jobs, MAX_WORKERS))
+    return max(1, min(jobs, slots, MAX_WORKERS))
 
 
 def check_workers(workers: int | None, threads: int = 1) -> None:
