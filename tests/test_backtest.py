@@ -41,7 +41,7 @@ def test_folds_by_year_with_baselines(tmp_path, capsys):
 def test_parallel_workers_give_the_same_results(tmp_path):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
     args = ([str(csv)], ["seed-gru"], [2015, 2016], [0])
-    serial = backtest(*args, overrides=TINY)
+    serial = backtest(*args, overrides=TINY, workers=1)
     parallel = backtest(*args, overrides=TINY, workers=2)
     assert [f["one_step"] for f in serial] == [f["one_step"] for f in parallel]
 

@@ -40,11 +40,13 @@ def csv(tmp_path):
 
 def test_a_rerun_trains_only_the_folds_not_stored(tmp_path, csv, trained):
     store = tmp_path / "runs" / "bt.sqlite"
-    first = engine.backtest([csv], ["seed-gru"], [2015], [0, 1], overrides=TINY, store=store)
+    # workers=1: the folds train in this process, where `trained` counts them
+    first = engine.backtest([csv], ["seed-gru"], [2015], [0, 1], overrides=TINY, store=store,
+                            workers=1)
     assert len(trained) == 2
     trained.clear()
     again = engine.backtest([csv], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,
-                            store=store)
+                            store=store, workers=1)
     assert sorted(trained) == [(2016, 0, 1), (2016, 1, 1)]
     assert again[:2] == first  # read back exactly as trained
     assert engine.backtest([csv], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,

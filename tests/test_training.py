@@ -56,6 +56,7 @@ def test_same_seed_gives_identical_weights(prices_csv):
     for (name, a), b in zip(first.model.state_dict().items(),
                             second.model.state_dict().values()):
         assert torch.equal(a, b), name
+    assert first.history == second.history  # every epoch's loss, to the last bit
     assert not all(torch.equal(a, c) for a, c in zip(first.model.state_dict().values(),
                                                      other.model.state_dict().values()))
 

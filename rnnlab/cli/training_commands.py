@@ -5,7 +5,6 @@ PyTorch is imported inside each command, never at CLI start-up.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import typer
@@ -66,8 +65,11 @@ def train(
                                  "--val-fraction)."),
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
-    threads: int = typer.Option(1, help="PyTorch CPU threads. These models are small: one "
-                                "thread is about as fast as two and never oversubscribes."),
+    threads: int = typer.Option(1, help="PyTorch CPU threads per seed; the same seed and "
+                                "thread count always give the same model."),
+    workers: int = typer.Option(None, help="Seeds trained at once, in parallel processes "
+                                "(default: every seed at once up to two per core, else one "
+                                "per core; 1: one after another)."),
     out: Path = typer.Option(Path("runs/model.pt"), help="Checkpoint path; with several seeds "
                              "each gets -seedN before the suffix."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
@@ -75,7 +77,7 @@ def train(
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ) -> None:
     """Train forecasters on the days before --split and score them on the days from it."""
-    from rnnlab.training.api import train as train_model
+    from rnnlab.training.api import train_seeds
     from rnnlab.training.evaluate import summarize
     from rnnlab.training.results import format_metrics
 
@@ -89,12 +91,9 @@ def train(
         f"--out (seed {seed})": path for seed, path in paths.items()}
     check_outputs({**outs, "--plot": plot}, [csv], make_parents=True)
     runs, results = [], []
-    for seed in seed_list:
-        began = time.perf_counter()
-        trained = train_model(csv, preset, split, seed, target=column, missing=missing,
-                              device=device, progress=progress, threads=max(1, threads),
-                              **overrides)
-        seconds = time.perf_counter() - began
+    for seed, trained, seconds in train_seeds(
+            csv, preset, split, seed_list, target=column, missing=missing, device=device,
+            progress=progress, threads=threads, workers=workers, **overrides):
         path = paths[seed]
         trained.save(path)
         evaluation = trained.evaluate()
@@ -176,7 +175,9 @@ def backtest(
     seeds: str = typer.Option("0", help="Comma-separated seeds per fold."),
     column: str = typer.Option("High", help="The target column to forecast."),
     epochs: int = typer.Option(None, help="Override every preset's epochs."),
-    workers: int = typer.Option(1, help="Folds trained in parallel local processes."),
+    workers: int = typer.Option(None, help="Folds trained at once, in parallel local "
+                                "processes (default: every fold at once up to two per core, "
+                                "else one per core; 1: one after another)."),
     scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
                                   "workers of this Dask scheduler (tcp://HOST:8786) instead; "
                                   "needs rnnlab[dask]."),
@@ -204,7 +205,7 @@ def backtest(
     # The store's folder (runs/ by default) is created when missing; --out's must exist.
     check_outputs({"--store": store}, csv, make_parents=True)
     check_outputs({"--out": out, "--store": store if store.parent.is_dir() else None}, csv)
-    if scheduler and workers > 1:
+    if scheduler and (workers or 1) > 1:
         raise RnnlabError("--workers and --scheduler: give one; the scheduler's workers "
                           "train the folds")
     with ExitStack() as stack:

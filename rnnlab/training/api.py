@@ -6,25 +6,28 @@ arguments and prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError, in_range
 from rnnlab.runtime.frames import is_frame
 from rnnlab.runtime.prices import Prices
 from rnnlab.runtime.sources import PriceSource
 from rnnlab.training.backtest import backtest as run_backtest
 from rnnlab.training.backtest import summarize_folds
-from rnnlab.training.data import load_split
+from rnnlab.training.data import Split, load_split
 from rnnlab.training.ensemble import combine
 from rnnlab.training.presets import Recipe
 from rnnlab.training.presets import preset as find_preset
 from rnnlab.training.results import Backtest
 from rnnlab.training.run import finish
 from rnnlab.training.run import train as train_run
+from rnnlab.training.seeds import SeedRun, train_each
 from rnnlab.training.trained import Trained, card_split
 
 YEARS = (2014, 2015, 2016, 2017)
@@ -61,13 +64,46 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
     Returns:
         ``rnnlab.Trained``, already scored on the test days beside the baselines.
     """
-    recipe = recipe_for(preset, overrides)
-    if target is None:
-        target = prices.columns[0] if isinstance(prices, Prices) else "High"
-    data = load_split(prices, target, recipe.features, split, missing)
+    recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     if threads:
         torch.set_num_threads(threads)
     return train_run(data, recipe, preset, seed, device, progress)
+
+
+def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
+                seeds: Iterable[int] = (0,), *, target: str | None = None,
+                missing: str = "drop", device: str = "auto", progress: bool = True,
+                threads: int = 1, workers: int | None = None,
+                **overrides: Any) -> Iterator[SeedRun]:
+    """:func:`train` once per seed, the seeds in parallel processes: what ``rnnlab train
+    --seeds`` runs. Yields ``SeedRun(seed, trained, seconds)`` in the order of ``seeds``.
+
+    Args:
+        threads: PyTorch CPU threads per seed (the same in every worker, so a seed gives
+            the same model whatever ``workers`` is).
+        workers: local processes training seeds at once; None: every seed at once up
+            to two per ``threads`` cores, else one per ``threads`` cores; 1: one after
+            another in this process.
+
+    The other arguments are :func:`train`'s. Data, preset and seeds are checked here,
+    before any worker starts.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ArgumentError("seeds", seeds, "is empty; give at least one")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
+    recipe, data = _prepare(prices, preset, split, target, missing, overrides)
+    return train_each(data, recipe, preset, seeds, device, threads, workers, progress)
+
+
+def _prepare(prices: PriceSource, preset: str, split: str, target: str | None, missing: str,
+             overrides: dict) -> tuple[Recipe, Split]:
+    """The recipe (preset and overrides) and the prices split at ``split``."""
+    recipe = recipe_for(preset, overrides)
+    if target is None:
+        target = prices.columns[0] if isinstance(prices, Prices) else "High"
+    return recipe, load_split(prices, target, recipe.features, split, missing)
 
 
 def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
@@ -94,7 +130,7 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
 def backtest(sources: PriceSource | Iterable[PriceSource],
              presets: str | Iterable[str] = ("seed-lstm",), years: Iterable[int] = YEARS,
              seeds: Iterable[int] = (0,), *, target: str = "High", missing: str = "drop",
-             workers: int = 1, executor: Executor | None = None,
+             workers: int | None = None, executor: Executor | None = None,
              store: str | Path | None = None, stored_only: bool = False,
              progress: bool = False, **overrides: Any) -> Backtest:
     """Walk-forward backtest: each test year scored by a model trained on all days before it.
@@ -107,7 +143,9 @@ def backtest(sources: PriceSource | Iterable[PriceSource],
         seeds: seeds per fold; the summary gives mean and sd over them.
         target: the column to forecast.
         missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
-        workers: folds trained in parallel local processes (one PyTorch thread each).
+        workers: folds trained in parallel local processes, one PyTorch thread each;
+            None: every fold at once up to two per core, else one per core; 1: in this
+            process.
         executor: any :class:`concurrent.futures.Executor` to train the folds on instead,
             e.g. a Dask cluster's ``Client(address).get_executor()``. Each job carries its
             prices, so workers need rnnlab of the same version but no access to the files.

@@ -1,9 +1,10 @@
 """Walk-forward backtest: for each test year, train on every day before it, test on that year.
 
 Folds (one per source, preset, year and seed) are independent. They run on any
-:class:`concurrent.futures.Executor`: in this process (``workers=1``), a local process pool
-(``workers > 1``), or a Dask cluster's (``Client.get_executor()``). With a result store each
-fold is committed the moment it finishes, and a rerun trains only the folds not yet stored.
+:class:`concurrent.futures.Executor`: a pool of local processes on every core by default
+(``workers``; 1: in this process), or a Dask cluster's (``Client.get_executor()``). With a
+result store each fold is committed the moment it finishes, and a rerun trains only the folds
+not yet stored.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import itertools
 import sys
 import uuid
 import warnings
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -27,11 +28,10 @@ from rnnlab.runtime.metrics import BASELINES, scores
 from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.sources import PriceSource, read_prices
 from rnnlab.training.data import fingerprint, input_columns
-from rnnlab.training.folds import Fold, Outcome, run_fold
+from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
 from rnnlab.training.store import ResultStore
-
-MAX_WORKERS = 64
+from rnnlab.training.workers import check_workers, default_workers, finished
 
 
 def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
@@ -62,14 +62,16 @@ def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence
 
 def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
              seeds: Sequence[int], target: str = "High", overrides: dict | None = None,
-             workers: int = 1, progress: bool = False, executor: Executor | None = None,
+             workers: int | None = None, progress: bool = False,
+             executor: Executor | None = None,
              store: str | Path | None = None, stored_only: bool = False,
              missing: str = "drop") -> list[dict]:
     """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
 
-    Folds run on ``executor`` when given, else in this process (``workers=1``) or a pool of
-    ``workers`` processes. With a ``store`` (a SQLite file) folds already stored are read
-    back instead of trained, and each new fold is stored the moment it finishes;
+    Folds run on ``executor`` when given, else on a pool of ``workers`` local processes
+    (None: :func:`~rnnlab.training.workers.default_workers`; 1: in this process). With a
+    ``store`` (a SQLite file) folds already stored are read back instead of trained, and
+    each new fold is stored the moment it finishes;
     ``stored_only`` trains nothing and fails unless every fold is stored.
     ``progress`` draws a bar over folds, with an ETA, on stderr.
     """
@@ -94,7 +96,8 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
         bar = stack.enter_context(tqdm(total=len(todo), desc="folds", unit="fold",
                                        file=sys.stderr, disable=not progress or not todo))
         run_id = uuid.uuid4().hex
-        for i, outcome in _finished({i: folds[i] for i in todo}, executor, workers):
+        pool = workers or default_workers(len(todo))
+        for i, outcome in finished(run_fold, {i: folds[i] for i in todo}, pool, executor):
             if outcome.rnnlab_version != __version__:
                 raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
                                   f"{outcome.rnnlab_version}, this process {__version__}; "
@@ -144,26 +147,7 @@ def _check_year(prices: Prices, year: int) -> None:
                             "inside that range")
 
 
-def _finished(folds: dict[int, Fold], executor: Executor | None,
-              workers: int) -> Iterator[tuple[int, Outcome]]:
-    """Each fold's index and outcome, in the order the folds finish."""
-    if executor is None and workers <= 1:
-        for i, fold in folds.items():
-            yield i, run_fold(fold)
-        return
-    with ExitStack() as stack:
-        if executor is None:
-            executor = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
-        pending = {executor.submit(run_fold, fold): i for i, fold in folds.items()}
-        try:
-            for future in as_completed(pending):
-                yield pending[future], future.result()
-        finally:
-            for future in pending:
-                future.cancel()  # an error or Ctrl-C: queued folds never start
-
-
-def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int) -> None:
+def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int | None) -> None:
     """Fail fast, before any file is read or worker started: every argument in range."""
     if not years or not seeds:
         raise ArgumentError("years" if not years else "seeds", [], "is empty; give at least one")
@@ -171,7 +155,7 @@ def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int) -
         in_range("seeds", seed, 0, MAX_SEED)
     for year in years:
         in_range("years", year, 1000, 9998)
-    in_range("workers", workers, 1, MAX_WORKERS)
+    check_workers(workers)
 
 
 def summarize_folds(results: list[dict]) -> list[dict]:
