@@ -28,9 +28,9 @@ from rnnlab.runtime.shipped import DEFAULT, SHIPPED, resolve
 from rnnlab.runtime.sources import PriceSource, read_prices
 
 MAX_STEPS = 10_000
-# onnxruntime's recurrent kernels are fastest per row on small batches (their gate
-# buffers stay in cache). `python -m benchmarks.chunks` (benchmarks/chunks.md) measured
-# 251 LSTM windows at 25.4 ms as one call and 9.9 ms as 48-row chunks on two threads.
+# Rows per call of a large batch: onnxruntime's recurrent kernels can be faster per row on
+# small batches (their gate buffers stay in cache); `python -m benchmarks.chunks`
+# (benchmarks/chunks.md) times 251 windows for several chunk sizes.
 ROWS_PER_CALL = 48
 MAX_THREADS = 4
 CORES = os.cpu_count() or 1

@@ -39,9 +39,8 @@ def default_workers(jobs: int, threads: int = 1) -> int:
     One-thread jobs: every job at once while that is at most two per core, else one
     worker per core. With one worker per core an odd count leaves a core idle at the end:
     three seeds on two cores take two seeds' time, while three workers sharing the two
-    cores take one and a half. (On this project's 2-core machine, its other work using 1 to
-    1.5 cores meanwhile, 3 seeds of seed-lstm for 10 epochs took a median 0.78x the serial
-    wall time on 3 workers and 0.92x on 2, three rounds each.) Jobs of several threads get
+    cores take one and a half (the seeds row of ``benchmarks/results.md`` measures it).
+    Jobs of several threads get
     one worker per ``threads`` cores: thread teams that share a core wait for each other.
     At least 1, at most ``MAX_WORKERS``.
     """
