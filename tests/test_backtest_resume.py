@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from helpers import write_prices
 
@@ -25,6 +26,24 @@ def _stored(store) -> list[tuple]:
         return []
 
 
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
+
+
 def test_a_killed_backtest_resumes_with_the_table_of_an_uninterrupted_run(tmp_path, cli):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=780, start="2013-01-01")
     store = tmp_path / "runs" / "bt.sqlite"
@@ -36,6 +55,7 @@ def test_a_killed_backtest_resumes_with_the_table_of_an_uninterrupted_run(tmp_pa
     try:
         while len(_stored(store)) < 2 and killed.poll() is None:
             time.sleep(0.02)
+        workers = _children(killed.pid)  # the pool's processes
         killed.send_signal(signal.SIGKILL)
     finally:
         killed.kill()
@@ -44,6 +64,11 @@ def test_a_killed_backtest_resumes_with_the_table_of_an_uninterrupted_run(tmp_pa
     before = _stored(store)
     assert killed.returncode == -signal.SIGKILL, killed.stderr.read().decode()
     assert 2 <= len(before) < 6
+    assert workers  # folds train in worker processes by default ...
+    waited = time.perf_counter()
+    while _alive(workers) and time.perf_counter() - waited < 10:
+        time.sleep(0.1)
+    assert not _alive(workers)  # ... which end with their killed parent, not linger
 
     began = time.perf_counter()
     resumed = subprocess.run([*CLI, *args, "--store", str(store)], capture_output=True,

@@ -11,6 +11,8 @@ and thread count give the same model, bit for bit, whatever the worker count).
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -72,7 +74,8 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
         return
     with ExitStack() as stack:
         if executor is None:
-            executor = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            executor = stack.enter_context(ProcessPoolExecutor(
+                max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)))
         pending = {executor.submit(run, job): key for key, job in jobs.items()}
         try:
             for future in as_completed(pending):
@@ -80,3 +83,17 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
         finally:
             for future in pending:
                 future.cancel()  # an error or Ctrl-C: queued jobs never start
+
+
+def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """In a worker: end this process soon after ``parent`` dies, even by SIGKILL.
+
+    A killed parent cannot stop its pool, and the workers, forked with both ends of the
+    pool's pipes, would wait on them for ever. A daemon thread polls who the parent is.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
