@@ -36,7 +36,6 @@ SCENARIOS = {
     "windowed": "251-step windowed generation",
     "stateful": "251-step stateful generation",
 }
-NO_SPINNING = "session.intra_op.allow_spinning"
 Calls = dict[str, Callable[[], np.ndarray]]
 
 
@@ -135,22 +134,11 @@ def forecast_text(card: Card, csv: str | Path, predict: Callable[[np.ndarray], n
 def rnnlab_calls(files: ModelFiles, work: Workload, threads: int | None = None) -> Calls:
     """rnnlab's scenarios, plus 100 sampled stateful paths (``sampled``) and the same batch
     as one plain ``session.run`` (``plain``). ``threads``: onnxruntime's intra-op threads
-    (None: rnnlab's default); sessions of several threads are opened with spinning off."""
-    import onnxruntime as ort
-
-    from rnnlab.runtime.model import Model, load
+    (None: rnnlab's default; ``load`` opens sessions of several threads with spinning
+    off)."""
+    from rnnlab.runtime.model import load
 
     model = load(files.path("onnx"), threads=threads)
-    if threads and threads > 1:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
-        options.add_session_config_entry(NO_SPINNING, "0")
-        data = files.path("onnx").read_bytes()
-
-        def open_session() -> ort.InferenceSession:
-            return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
-
-        model = Model(model.path, open_session(), model.card, open_session)
     paths = np.repeat(work.start, SAMPLES, axis=0)
     noise = np.random.default_rng(0).normal(0, model.card.residual_sd, (work.steps, SAMPLES))
     noise = noise.astype(np.float32)

@@ -96,8 +96,10 @@ class Model:
             return tuple(self.session.run(None, {"x": x, "state": state, "noise": noise, **flags}))
         # Rows of a batch are independent: run it in chunks, side by side on the cores
         # (onnxruntime releases the GIL), then stitch the chunks back together.
-        rows = -(-batch // self.threads) if stateful and steps > 1 else ROWS_PER_CALL
-        chunks = -(-batch // (rows * self.threads)) * self.threads  # the same for each thread
+        # Chunks of at most ROWS_PER_CALL rows, the same number for every thread; stateful
+        # generation pays its per-step launches once per call, so one chunk per thread.
+        per_thread = 1 if stateful and steps > 1 else -(-batch // (ROWS_PER_CALL * self.threads))
+        chunks = per_thread * self.threads
         feeds = [{"x": xs, "state": ss, "noise": ns, **flags} for xs, ss, ns in zip(
             np.array_split(x, chunks), np.array_split(state, chunks, axis=1),
             np.array_split(noise, chunks, axis=1))]
@@ -309,6 +311,9 @@ def load(path: str | Path | None = None, threads: int | None = None,
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or 1
     options.inter_op_num_threads = 1
+    # Idle intra-op workers would otherwise spin for a while after each call, on cores
+    # that the caller's next work (or another process) needs.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
     data = path.read_bytes()  # from bytes: a file can never make onnxruntime open others
 

@@ -13,8 +13,6 @@ from typing import Any
 
 import torch
 
-from rnnlab.runtime.card_schema import MAX_SEED
-from rnnlab.runtime.errors import ArgumentError, in_range
 from rnnlab.runtime.frames import is_frame
 from rnnlab.runtime.prices import Prices
 from rnnlab.runtime.sources import PriceSource
@@ -29,6 +27,7 @@ from rnnlab.training.run import finish
 from rnnlab.training.run import train as train_run
 from rnnlab.training.seeds import SeedRun, train_each
 from rnnlab.training.trained import Trained, card_split
+from rnnlab.training.workers import check_seeds
 
 YEARS = (2014, 2015, 2016, 2017)
 
@@ -89,10 +88,7 @@ def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "20
     before any worker starts.
     """
     seeds = list(seeds)
-    if not seeds:
-        raise ArgumentError("seeds", seeds, "is empty; give at least one")
-    for seed in seeds:
-        in_range("seeds", seed, 0, MAX_SEED)
+    check_seeds(seeds)
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     return train_each(data, recipe, preset, seeds, device, threads, workers, progress)
 

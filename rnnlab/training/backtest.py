@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab import __version__
-from rnnlab.runtime.card_schema import MAX_SEED
 from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError, in_range
 from rnnlab.runtime.metrics import BASELINES, scores
 from rnnlab.runtime.prices import Prices, parse_date
@@ -31,7 +30,7 @@ from rnnlab.training.data import fingerprint, input_columns
 from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
 from rnnlab.training.store import ResultStore
-from rnnlab.training.workers import check_workers, default_workers, finished
+from rnnlab.training.workers import check_seeds, check_workers, default_workers, finished
 
 
 def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
@@ -149,10 +148,9 @@ def _check_year(prices: Prices, year: int) -> None:
 
 def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int | None) -> None:
     """Fail fast, before any file is read or worker started: every argument in range."""
-    if not years or not seeds:
-        raise ArgumentError("years" if not years else "seeds", [], "is empty; give at least one")
-    for seed in seeds:
-        in_range("seeds", seed, 0, MAX_SEED)
+    if not years:
+        raise ArgumentError("years", [], "is empty; give at least one")
+    check_seeds(seeds)
     for year in years:
         in_range("years", year, 1000, 9998)
     check_workers(workers)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from typing import TypeVar
 
-from rnnlab.runtime.errors import in_range
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError, in_range
 
 MAX_WORKERS = 64
 MAX_THREADS = 256
@@ -58,6 +59,14 @@ def check_workers(workers: int | None, threads: int = 1) -> None:
     if workers is not None:
         in_range("workers", workers, 1, MAX_WORKERS)
     in_range("threads", threads, 1, MAX_THREADS)
+
+
+def check_seeds(seeds: Sequence[int]) -> None:
+    """Raise :class:`ArgumentError` for no seeds or a seed out of range."""
+    if not seeds:
+        raise ArgumentError("seeds", list(seeds), "is empty; give at least one")
+    for seed in seeds:
+        in_range("seeds", seed, 0, MAX_SEED)
 
 
 def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
