@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+from figures_palette import GRADIENT as BACKWARD
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
@@ -19,7 +20,6 @@ from matplotlib.patches import Circle, FancyBboxPatch
 Point = tuple[float, float]
 FONT = 16
 LAYER_COLOR, OP_COLOR, CELL_COLOR = "#ffe08a", "#f6c6c6", "#eef3fb"
-BACKWARD = "tab:red"
 
 
 def _canvas(width: float, height: float, xlim: Point, ylim: Point) -> tuple[Figure, Axes]:
@@ -164,7 +164,7 @@ def gru_cell(fast: bool) -> Figure:
 
 def bptt_unrolled(fast: bool) -> Figure:
     """Chapters 1 and 2: the unrolled Elman RNN with a loss at every step, forward in black
-    and the backward (BPTT) paths in red."""
+    and the backward (BPTT) paths in the gradient colour."""
     fig, ax = _canvas(6.4, 4.4, (-0.4, 10.2), (-1.1, 6.0))
     xs = [1.6, 4.2, 6.8]
     state_y, loss_y = 1.8, 4.2
