@@ -21,6 +21,8 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from rnnlab.experiments.common import single_thread
+
 
 def variable_adding_batch(batch: int, max_length: int, generator: torch.Generator,
                           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -95,3 +97,27 @@ class VariableRegressor(nn.Module):
         if self.reading == "padded-end":
             return self.head(outputs[-1]).squeeze(-1)
         return self.head(outputs).squeeze(-1)
+
+
+def train(reading: str, seed: int, max_length: int, steps: int) -> float:
+    """Train a many-to-one LSTM (32 units) with ``reading`` on batches of 32 for ``steps``
+    Adam steps (learning rate 0.01, clipping at 1), as in longlag; return the mean squared
+    error on 512 held-out sequences."""
+    torch.manual_seed(seed)
+    model = VariableRegressor(nn.LSTM(2, 32), reading)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    data = torch.Generator().manual_seed(seed)
+    x_test, n_test, y_test = variable_adding_batch(512, max_length,
+                                                   torch.Generator().manual_seed(10_000 + seed))
+    with single_thread():
+        for _ in range(steps):
+            x, n, y = variable_adding_batch(32, max_length, data)
+            # the answer: the running sum at each sequence's last real step
+            loss = nn.functional.mse_loss(model(x, n), last_valid(y[..., None], n)[:, 0])
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+        with torch.no_grad():
+            answers = last_valid(y_test[..., None], n_test)[:, 0]
+            return nn.functional.mse_loss(model(x_test, n_test), answers).item()

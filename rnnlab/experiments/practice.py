@@ -153,32 +153,12 @@ def bidirectional(s: Settings) -> list[dict]:
 
 def variable_lengths(s: Settings) -> list[dict]:
     """An LSTM on padded batches of lengths ``small_length // 2 .. small_length``, read
-    after the padding or packed; Adam as in longlag, the test MSE after ``small_steps``."""
-    groups = []
-    for reading in ("padded-end", "packed"):
-        trials = []
-        for seed in s.seeds:
-            torch.manual_seed(seed)
-            model = lengths.VariableRegressor(nn.LSTM(2, 32), reading)
-            optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-            data = torch.Generator().manual_seed(seed)
-            x_test, n_test, y_test = lengths.variable_adding_batch(
-                512, s.small_length, torch.Generator().manual_seed(10_000 + seed))
-            with single_thread():
-                for _ in range(s.small_steps):
-                    x, n, y = lengths.variable_adding_batch(32, s.small_length, data)
-                    target = lengths.last_valid(y[..., None], n)[:, 0]
-                    loss = nn.functional.mse_loss(model(x, n), target)
-                    optimizer.zero_grad()
-                    loss.backward()
-                    nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-                    optimizer.step()
-                with torch.no_grad():
-                    target = lengths.last_valid(y_test[..., None], n_test)[:, 0]
-                    mse = nn.functional.mse_loss(model(x_test, n_test), target).item()
-            trials.append({"seed": seed, "mse": mse})
-        groups.append({"reading": reading, "trials": trials})
-    return groups
+    after the padding or packed (:func:`rnnlab.experiments.lengths.train`)."""
+    return [{"reading": reading,
+             "trials": [{"seed": seed, "mse": lengths.train(reading, seed, s.small_length,
+                                                           s.small_steps)}
+                        for seed in s.seeds]}
+            for reading in ("padded-end", "packed")]
 
 
 def exercises(s: Settings) -> dict[str, list[dict]]:
@@ -195,32 +175,35 @@ SECTIONS: dict[str, Callable[[Settings], object]] = {
     "bidirectional": bidirectional, "lengths": variable_lengths, "exercises": exercises}
 
 
-def spike(run: dict, factor: float = 5.0) -> dict | None:
-    """The first step whose loss exceeds ``factor`` times the lowest loss before it (after
-    10 steps), with the gradient's norm and the spectral radius of ``W_hh`` there."""
-    losses = run["losses"]
-    for step in range(10, len(losses)):
-        if losses[step] > factor * min(losses[:step]):
-            return {"step": step + 1, "before": min(losses[:step]), "loss": losses[step],
-                    "norm": run["norms"][step], "radius": run["spectral_radius"][step]}
-    return None
+def spike(run: dict, factor: float = 10.0) -> dict:
+    """The first step whose loss exceeds ``factor`` times the lowest loss before it, with the
+    gradient's norm and the spectral radius of ``W_hh`` there (before that step's update),
+    and the first step that starts with ``rho(W_hh) > 1``; ``None`` where there is none."""
+    losses, radius = run["losses"], run["spectral_radius"]
+    jump = next((t for t in range(1, len(losses)) if losses[t] > factor * min(losses[:t])),
+                None)
+    above = next((t for t, r in enumerate(radius) if r > 1), None)
+    return {"step": None if jump is None else jump + 1,
+            "rho_above_1": None if above is None else above + 1,
+            **({} if jump is None else {"before": min(losses[:jump]), "loss": losses[jump],
+                                        "norm": run["norms"][jump], "radius": radius[jump]})}
 
 
 def _clipping_table(runs: list[dict], steps: int) -> list[str]:
     rows = []
     for run in runs:
-        jump = spike(run)
-        end = (f"diverged after {len(run['losses'])} steps" if len(run["losses"]) < steps
-               else f"{sum(run['losses'][-50:]) / len(run['losses'][-50:]):.3f}")
-        rows.append([str(run["seed"]), "norm 1" if run["clip"] else "none",
-                     "none" if jump is None else
-                     f"step {jump['step']}: {jump['before']:.3f} to {jump['loss']:.3g}",
-                     "" if jump is None else f"{jump['norm']:.3g}",
-                     "" if jump is None else f"{jump['radius']:.2f}",
+        jump, n = spike(run), len(run["losses"])
+        end = (f"diverged after {n} steps" if n < steps
+               else f"{sum(run['losses'][-50:]) / 50:.3f}")
+        at = ["none", "", ""] if jump["step"] is None else [
+            f"step {jump['step']}: {jump['before']:.3f} to {jump['loss']:.3g}",
+            f"{jump['norm']:.3g}", f"{jump['radius']:.2f}"]
+        rows.append([str(run["seed"]), "norm 1" if run["clip"] else "none", *at,
+                     "never" if jump["rho_above_1"] is None else f"step {jump['rho_above_1']}",
                      f"{max(run['norms']):.3g}", end])
-    return markdown_table(["seed", "clipping", "first loss spike (5x the lowest so far)",
-                           "gradient norm there", "rho(W_hh) there", "largest gradient norm",
-                           "last 50 steps' mean loss"], rows)
+    return markdown_table(["seed", "clipping", "first loss spike (10x the lowest so far)",
+                           "gradient norm there", "rho(W_hh) there", "rho(W_hh) > 1 from",
+                           "largest gradient norm", "last 50 steps' mean loss"], rows)
 
 
 def _groups_table(groups: list[dict]) -> list[str]:
