@@ -45,7 +45,7 @@ class CharRecipe:
     warmup: int = 100
     epochs: int = 5
     clip: float = 1.0
-    dev_fraction: float = 0.0  # > 0: hold out this tail of the TRAINING part ...
+    dev_fraction: float = 0.0  # > 0: hold out this head of the TRAINING part ...
     patience: int = 0  # ... and stop when its loss has not improved for this many epochs
 
 
@@ -56,7 +56,7 @@ CHAR_PRESETS = {
     "char-lstm": CharRecipe(cell="lstm"),
     # The shipped model (exported/shakespeare-lstm.onnx): 2 x LSTM(512), ~3.3M weights,
     # up to 20 epochs, the weights of the epoch with the lowest loss on the training part's
-    # last 5% (never on the validation part), stopped 2 epochs after that loss last fell.
+    # first 5% (never on the validation part), stopped 2 epochs after that loss last fell.
     "shakespeare": CharRecipe(cell="lstm", embed=64, units=512, layers=2, dropout=0.3,
                               batch=64, bptt=128, lr=2e-3, weight_decay=0.05, epochs=20,
                               dev_fraction=0.05, patience=2),
@@ -112,9 +112,11 @@ def train_chars(text: str, recipe: CharRecipe, seed: int = 0, precision: str = "
                 checkpoint: Path | None = None) -> tuple[CharNet, Vocabulary, list[dict]]:
     """Train on the first 90% of ``text``; score each epoch on the last 10% (nats/char).
 
-    With ``recipe.dev_fraction`` the training part's own tail is held out as a development
-    set: the returned weights are those of the epoch with the lowest development loss, and
-    ``patience`` epochs without a new lowest stop training. The validation part is only
+    With ``recipe.dev_fraction`` the training part's own head is held out as a development
+    set (not its tail: that is the same play as the validation part, and a model that never
+    read it loses on validation what it did not learn of that play). The returned weights
+    are those of the epoch with the lowest development loss, and ``patience`` epochs
+    without a new lowest stop training. The validation part is only
     ever reported, never used to choose anything.
 
     Returns the trained network (eval mode), its vocabulary and one record per epoch:
@@ -127,7 +129,7 @@ def train_chars(text: str, recipe: CharRecipe, seed: int = 0, precision: str = "
     vocab = Vocabulary.of(train_text)
     train_ids, val_ids = vocab.encode(train_text), vocab.encode(val_text, "validation text")
     held = int(len(train_ids) * recipe.dev_fraction)
-    train_ids, dev_ids = train_ids[: len(train_ids) - held], train_ids[len(train_ids) - held:]
+    dev_ids, train_ids = train_ids[:held], train_ids[held:]
     shape = CharShape(recipe.cell, len(vocab), recipe.embed, recipe.units, recipe.layers)
     model = CharNet(shape, recipe.dropout)
     optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.lr,
