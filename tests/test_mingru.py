@@ -1,0 +1,60 @@
+"""minGRU and minLSTM: the log-space scan that trains them computes the same states, and the
+same gradients, as the loop that runs them one step at a time."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from rnnlab.mingru import MinGRU, MinLSTM, g, log_g, loop, scan
+
+LAYERS = [MinGRU, MinLSTM]
+
+
+def test_log_g_is_the_log_of_g_and_g_is_positive() -> None:
+    x = torch.linspace(-30, 30, 601, dtype=torch.float64)
+    assert (g(x) > 0).all()
+    torch.testing.assert_close(log_g(x), torch.log(g(x)), rtol=1e-8, atol=1e-8)
+
+
+def test_scan_solves_the_linear_recurrence() -> None:
+    torch.manual_seed(0)
+    a = torch.rand(50, 3, 4, dtype=torch.float64)
+    b = torch.rand(50, 3, 4, dtype=torch.float64)
+    h = h0 = torch.rand(3, 4, dtype=torch.float64) + 0.1
+    expected = []
+    for a_t, b_t in zip(a, b, strict=True):
+        h = a_t * h + b_t
+        expected.append(h)
+    got = scan(a.log(), b.log(), h0.log())
+    torch.testing.assert_close(got, torch.stack(expected), rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("layer_type", LAYERS)
+def test_scan_equals_loop_in_float64_values_and_gradients(layer_type) -> None:
+    torch.manual_seed(1)
+    layer = layer_type(5, 8).double()
+    x = torch.randn(200, 4, 5, dtype=torch.float64, requires_grad=True)
+    h0 = torch.rand(4, 8, dtype=torch.float64) + 0.05
+    scanned, last = layer(x, h0)
+    looped = loop(layer, x, h0)
+    torch.testing.assert_close(scanned, looped, rtol=1e-6, atol=1e-6)
+    assert torch.equal(last[0], scanned[-1])
+    weights = torch.randn_like(scanned)
+    grads_scan = torch.autograd.grad((scanned * weights).sum(), [x, *layer.parameters()])
+    grads_loop = torch.autograd.grad((looped * weights).sum(), [x, *layer.parameters()])
+    for got, expected in zip(grads_scan, grads_loop, strict=True):
+        torch.testing.assert_close(got, expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("layer_type", LAYERS)
+def test_default_initial_state_and_layout(layer_type) -> None:
+    """Sequences are (time, batch, features) as nn.GRU's; h0 defaults to g(0) = 0.5."""
+    torch.manual_seed(2)
+    layer = layer_type(2, 3)
+    x = torch.randn(7, 5, 2)
+    outputs, last = layer(x)
+    assert outputs.shape == (7, 5, 3) and last.shape == (1, 5, 3)
+    assert (outputs > 0).all()
+    torch.testing.assert_close(outputs, layer(x, torch.full((5, 3), 0.5))[0])
+    torch.testing.assert_close(outputs, loop(layer, x), rtol=1e-5, atol=1e-5)
