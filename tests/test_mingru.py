@@ -1,12 +1,17 @@
 """minGRU and minLSTM: the log-space scan that trains them computes the same states, and the
-same gradients, as the loop that runs them one step at a time."""
+same gradients, as the loop that runs them one step at a time; the exported graph, run
+without torch, generates what the torch loop generates."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
 from rnnlab.mingru import MinGRU, MinLSTM, g, log_g, loop, scan
+from rnnlab.runtime.errors import ArgumentError, RnnlabError
+from rnnlab.runtime.stepper import Stepper
+from rnnlab.training.scan_export import NextValue, export, to_onnx
 
 LAYERS = [MinGRU, MinLSTM]
 
@@ -58,3 +63,39 @@ def test_default_initial_state_and_layout(layer_type) -> None:
     assert (outputs > 0).all()
     torch.testing.assert_close(outputs, layer(x, torch.full((5, 3), 0.5))[0])
     torch.testing.assert_close(outputs, loop(layer, x), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", ["mingru", "gru"])
+def test_exported_graph_generates_as_the_torch_loop(cell: str, tmp_path) -> None:
+    """History then generation with the same noise: ONNX (torch-free runtime) == torch."""
+    torch.manual_seed(3)
+    model = NextValue(cell, 8)
+    path = tmp_path / f"{cell}.onnx"
+    export(model, path)
+    stepper = Stepper(path)
+    history = np.random.default_rng(0).normal(size=(3, 6)).astype(np.float32)
+    noise = np.random.default_rng(1).normal(size=(5, 3)).astype(np.float32)
+    y, state = stepper.generate(history, 5, noise)
+    expected = model.generate(torch.from_numpy(history.T), torch.from_numpy(noise))
+    np.testing.assert_allclose(y, expected.numpy(), rtol=1e-5, atol=1e-5)
+    assert state.shape == (1, 3, 8)
+
+
+def test_stepper_rejects_other_files_and_bad_arguments(tmp_path) -> None:
+    torch.manual_seed(4)
+    model = NextValue("mingru", 4)
+    onnx_model = to_onnx(model)
+    onnx_model.metadata_props[0].value = "next-value-0"
+    path = tmp_path / "old.onnx"
+    path.write_bytes(onnx_model.SerializeToString())
+    with pytest.raises(RnnlabError, match="not an rnnlab next-value model"):
+        Stepper(path)
+    (tmp_path / "junk.onnx").write_bytes(b"not onnx")
+    with pytest.raises(RnnlabError, match="not a loadable ONNX model"):
+        Stepper(tmp_path / "junk.onnx")
+    export(model, tmp_path / "ok.onnx")
+    stepper = Stepper(tmp_path / "ok.onnx")
+    with pytest.raises(ArgumentError, match="steps"):
+        stepper.generate(np.zeros((2, 3)), 0)
+    with pytest.raises(ArgumentError, match="noise"):
+        stepper.generate(np.zeros((2, 3)), 4, np.zeros((4, 3)))

@@ -3,11 +3,14 @@ adding problem of chapter 2 (rnnlab/experiments/longlag.py).
 
     python -m rnnlab.experiments.parallel_scan timing --out tutorial/results/mingru-timing.md
     python -m rnnlab.experiments.parallel_scan adding --out tutorial/results/mingru-adding.md
+    python -m rnnlab.experiments.parallel_scan export --out tutorial/results/mingru-export.md
 
 ``timing`` trains each layer for one epoch (``sequences`` random sequences in batches, Adam,
 a mean-squared-error loss on every output) at each length, on one CPU thread, and keeps the
 fastest of ``repeats`` epochs. All layers run in the same process, one after the other, so
 they share the machine's load, which the result file records at the start and the end.
+``export`` times one generation step of the exported graphs (rnnlab/training/scan_export.py,
+run by rnnlab/runtime/stepper.py): minGRU's elementwise step against ONNX's GRU operator.
 ``--fast`` runs tiny settings in seconds (the docs tests).
 """
 
@@ -15,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -31,6 +36,8 @@ from rnnlab.experiments.common import (
     write_result,
 )
 from rnnlab.mingru import MinGRU, MinLSTM, loop
+from rnnlab.runtime.stepper import Stepper
+from rnnlab.training.scan_export import NextValue, export
 
 PROG = "python -m rnnlab.experiments.parallel_scan"
 
@@ -131,16 +138,51 @@ def _adding_trial(kind: str, length: int, seed: int, config: longlag.Config) -> 
     return dataclasses.replace(trial, kind=kind)
 
 
-ADDING = longlag.Config(lengths=(100, 200), kinds=("mingru", "minlstm", "gru", "lstm"),
-                        max_steps=1500)
+ADDING = longlag.Config(lengths=(100, 200), kinds=("mingru", "gru", "lstm"), max_steps=1000)
 ADDING_FAST = longlag.Config(lengths=(10,), kinds=("mingru", "gru"), seeds=(0,),
                              max_steps=50, eval_every=25)
+
+
+def step_cost(cell: str, hidden: int, steps: int, repeats: int, folder: Path) -> float:
+    """Seconds per generation step of the exported ``cell`` model, batch 1: the median over
+    ``repeats`` of (one call of ``steps + 1`` steps - one call of 1 step) / ``steps``."""
+    torch.manual_seed(0)
+    path = folder / f"{cell}.onnx"
+    export(NextValue(cell, hidden), path)
+    stepper = Stepper(path)
+    history = np.zeros((1, 10), np.float32)
+    costs = []
+    for _ in range(repeats):
+        times = []
+        for n in (1, steps + 1):
+            start = time.perf_counter()
+            stepper.generate(history, n)
+            times.append(time.perf_counter() - start)
+        costs.append((times[1] - times[0]) / steps)
+    return float(np.median(costs))
+
+
+def export_markdown(hidden: int, steps: int, loads: tuple[str, str], command: str) -> str:
+    """The per-step table: both cells timed in this call, one after the other."""
+    with tempfile.TemporaryDirectory() as folder:
+        costs = {cell: step_cost(cell, hidden, steps, 7, Path(folder))
+                 for cell in ("mingru", "gru")}
+    loads = (loads[0], Path("/proc/loadavg").read_text().strip())
+    lines = markdown_table(["cell", "µs per generation step", "ratio to GRU"],
+                           [[cell, f"{1e6 * c:.1f}", f"{c / costs['gru']:.2f}"]
+                            for cell, c in costs.items()])
+    lines += ["", f"One generation step (predict, add the noise, feed back) inside the exported "
+              f"graph, hidden size {hidden}, batch 1, onnxruntime on one thread: the median "
+              f"of 7 differences between a call of {steps + 1} steps and a call of 1 step, "
+              f"divided by {steps}. /proc/loadavg `{loads[0]}` at the start, `{loads[1]}` "
+              f"at the end. Written by `{command}`."]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``timing`` or ``adding``; prints the table, ``--out`` writes Markdown."""
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    parser.add_argument("experiment", choices=["timing", "adding"])
+    parser.add_argument("experiment", choices=["timing", "adding", "export"])
     parser.add_argument("--fast", action="store_true", help="tiny settings, runs in seconds")
     parser.add_argument("--out", type=Path, help="also write the table as Markdown here")
     args = parser.parse_args(argv)
@@ -157,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         text = timing_markdown(table, lengths, **{k: sizes[k] for k in
                                                   ("sequences", "batch", "hidden")},
                                loads=loads, command=command)
+    elif args.experiment == "export":
+        text = export_markdown(32, 100 if args.fast else 2000, (start_load, ""), command)
     else:
         results = adding(ADDING_FAST if args.fast else ADDING,
                          lambda t: print(f"{t.kind} T={t.length} seed={t.seed}: "
