@@ -35,7 +35,11 @@ INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
             "05-forecasting.md": (SEED_SCORES, FIGURES["one_step_lag"],
                                   FIGURES["one_step_forecast"]),
             "06-generation.md": (FIGURES["generation_paths"], FIGURES["generation_error"]),
-            "07-export.md": (INFO,)}
+            "07-export.md": (INFO,),
+            "11-seq2seq-attention.md": tuple(f"tutorial/results/seq2seq-{name}.md"
+                                             for name in ("exposure", "length", "decoding")),
+            "12-parallel-scan.md": tuple(f"tutorial/results/mingru-{name}.md"
+                                         for name in ("timing", "adding", "export"))}
 
 
 def written_by(text: str) -> str:

@@ -4,10 +4,13 @@ without torch, generates what the torch loop generates."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
 
+from rnnlab.experiments import parallel_scan
 from rnnlab.mingru import MinGRU, MinLSTM, g, log_g, loop, scan
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.stepper import Stepper
@@ -99,3 +102,16 @@ def test_stepper_rejects_other_files_and_bad_arguments(tmp_path) -> None:
         stepper.generate(np.zeros((2, 3)), 0)
     with pytest.raises(ArgumentError, match="noise"):
         stepper.generate(np.zeros((2, 3)), 4, np.zeros((4, 3)))
+
+
+@pytest.mark.parametrize("experiment", ["timing", "adding", "export"])
+def test_experiment_writes_a_table_that_names_its_command(experiment: str, tmp_path,
+                                                          capsys) -> None:
+    out = tmp_path / f"{experiment}.md"
+    parallel_scan.main([experiment, "--fast", "--out", str(out)])
+    text = out.read_text()
+    assert text.startswith("| ") and text == capsys.readouterr().out[-len(text):]
+    assert (f"Written by `python -m rnnlab.experiments.parallel_scan {experiment} --fast "
+            f"--out {out}`.") in text
+    if experiment == "export":
+        assert {"mingru", "gru"} <= set(re.findall(r"^\| (\w+) \|", text, re.M))

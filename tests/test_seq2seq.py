@@ -3,9 +3,12 @@ states, teacher forcing, greedy and beam-search decoding."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
+from rnnlab.experiments import attention as attention_experiment
 from rnnlab.seq2seq import (
     BOS,
     EOS,
@@ -95,3 +98,16 @@ def test_training_learns_to_reverse_short_strings() -> None:
     beams = [to_text(beam_search(model, source[:n, i:i + 1], n, 5)) == to_text(target[:, i])
              for i, n in enumerate(lengths.tolist()[:20])]
     assert sum(beams) >= 18
+
+
+def test_attention_experiment_writes_its_four_files(tmp_path) -> None:
+    attention_experiment.main(["--fast", "--out-dir", str(tmp_path)])
+    for name in ("length", "decoding", "exposure"):
+        text = (tmp_path / f"seq2seq-{name}.md").read_text()
+        assert text.startswith("| ") and "Written by `python -m rnnlab.experiments." \
+            f"attention --fast --out-dir {tmp_path}`." in text
+    examples = json.loads((tmp_path / "seq2seq-attention.json").read_text())["examples"]
+    for example in examples:
+        weights = torch.tensor(example["weights"])
+        assert weights.shape[1] == len(example["source"])
+        torch.testing.assert_close(weights.sum(dim=1), torch.ones(len(weights)))
