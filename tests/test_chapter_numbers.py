@@ -39,7 +39,7 @@ INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
             "11-seq2seq-attention.md": tuple(f"tutorial/results/seq2seq-{name}.md"
                                              for name in ("exposure", "length", "decoding")),
             "12-parallel-scan.md": tuple(f"tutorial/results/mingru-{name}.md"
-                                         for name in ("timing", "adding", "export"))}
+                                         for name in ("timing", "export"))}
 
 
 def written_by(text: str) -> str:

@@ -5,6 +5,8 @@ without torch, generates what the torch loop generates."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -115,3 +117,11 @@ def test_experiment_writes_a_table_that_names_its_command(experiment: str, tmp_p
             f"--out {out}`.") in text
     if experiment == "export":
         assert {"mingru", "gru"} <= set(re.findall(r"^\| (\w+) \|", text, re.M))
+
+
+def test_the_stepper_imports_no_training_package() -> None:
+    code = ("import sys, rnnlab.runtime.stepper; print(sorted({m.split('.')[0] for m in "
+            "sys.modules} & {'torch', 'onnx', 'pandas', 'matplotlib'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.stdout.strip() == "[]", done.stderr
