@@ -60,7 +60,9 @@ class Memory(NamedTuple):
     states: torch.Tensor  #: ``(src, batch, hidden)``, the encoder's state after each digit
     last: torch.Tensor  #: ``(batch, hidden)``, the state after each string's last digit
     mask: torch.Tensor  #: ``(src, batch)``, True on digits, False on padding
-    keys: torch.Tensor  #: ``(src, batch, hidden)``, ``U h_j + b``, made once per string
+    #: ``(src, batch, hidden)``: attention's ``U h_j + b``, made once per string (without
+    #: attention, the states themselves, unused)
+    keys: torch.Tensor
 
     def expand(self, n: int) -> Memory:
         """The memory of one string ``(batch 1)`` repeated for ``n`` decoder states."""
