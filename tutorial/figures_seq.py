@@ -18,6 +18,7 @@ def attention_weights(fast: bool) -> Figure:
     """Heat maps: output step (rows) x source digit (columns), one panel per example."""
     examples = json.loads((RESULTS / "seq2seq-attention.json").read_text())["examples"]
     fig, axes = plt.subplots(1, len(examples), figsize=(4.2 * len(examples), 4.4),
+                             layout="constrained",
                              gridspec_kw={"width_ratios": [len(e["source"])
                                                            for e in examples]})
     for ax, example in zip(axes, examples, strict=True):
@@ -27,8 +28,8 @@ def attention_weights(fast: bool) -> Figure:
         ax.set_xticks(range(len(source)), list(source))
         ax.set_yticks(range(len(weights)), [*output, "EOS"][: len(weights)])
         ax.set_xlabel("source digit")
-        ax.set_ylabel("output step (its digit)")
-        ax.set_title(f"{source} -> {output}", fontsize=9)
+        ax.set_title(f"{source} -> {output}\n(right: {source[::-1]})", fontsize=9)
+    axes[0].set_ylabel("output step (the digit it wrote)")
     fig.colorbar(image, ax=axes, shrink=0.7, label="attention weight")
     return fig
 
