@@ -145,8 +145,10 @@ ADDING_FAST = longlag.Config(lengths=(10,), kinds=("mingru", "gru"), seeds=(0,),
 
 
 def step_cost(cell: str, hidden: int, steps: int, repeats: int, folder: Path) -> float:
-    """Seconds per generation step of the exported ``cell`` model, batch 1: the median over
-    ``repeats`` of (one call of ``steps + 1`` steps - one call of 1 step) / ``steps``."""
+    """CPU seconds per generation step of the exported ``cell`` model, batch 1: the median
+    over ``repeats`` of (one call of ``steps + 1`` steps - one call of 1 step) / ``steps``.
+    CPU time of this process, not wall time: on a loaded machine the wall clock mostly
+    measures the wait for a core."""
     torch.manual_seed(0)
     path = folder / f"{cell}.onnx"
     export(NextValue(cell, hidden), path)
@@ -156,9 +158,9 @@ def step_cost(cell: str, hidden: int, steps: int, repeats: int, folder: Path) ->
     for _ in range(repeats):
         times = []
         for n in (1, steps + 1):
-            start = time.perf_counter()
+            start = time.process_time()
             stepper.generate(history, n)
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
         costs.append((times[1] - times[0]) / steps)
     return float(np.median(costs))
 
@@ -169,11 +171,13 @@ def export_markdown(hidden: int, steps: int, loads: tuple[str, str], command: st
         costs = {cell: step_cost(cell, hidden, steps, 7, Path(folder))
                  for cell in ("mingru", "gru")}
     loads = (loads[0], Path("/proc/loadavg").read_text().strip())
-    lines = markdown_table(["cell", "µs per generation step", "ratio to GRU"],
+    lines = markdown_table(["cell", "CPU µs per generation step", "ratio to GRU"],
                            [[cell, f"{1e6 * c:.1f}", f"{c / costs['gru']:.2f}"]
                             for cell, c in costs.items()])
     lines += ["", f"One generation step (predict, add the noise, feed back) inside the exported "
-              f"graph, hidden size {hidden}, batch 1, onnxruntime on one thread: the median "
+              f"graph, hidden size {hidden}, batch 1, onnxruntime on one thread, in CPU time "
+              "of the process (not wall time, which mostly measures the wait for a core on "
+              "a loaded machine): the median "
               f"of 7 differences between a call of {steps + 1} steps and a call of 1 step, "
               f"divided by {steps}. /proc/loadavg `{loads[0]}` at the start, `{loads[1]}` "
               f"at the end. Written by `{command}`."]
