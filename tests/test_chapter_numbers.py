@@ -44,7 +44,11 @@ INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING, PRACTICE["exercises
             "07-export.md": (INFO,),
             "08-beyond.md": (PRACTICE["bidirectional"],),
             "10-training-practice.md": (CELL_PATH, PRACTICE["clipping"], PRACTICE["init"],
-                                        PRACTICE["regularise"], PRACTICE["lengths"])}
+                                        PRACTICE["regularise"], PRACTICE["lengths"]),
+            "11-seq2seq-attention.md": tuple(f"tutorial/results/seq2seq-{name}.md"
+                                             for name in ("exposure", "length", "decoding")),
+            "12-parallel-scan.md": tuple(f"tutorial/results/mingru-{name}.md"
+                                         for name in ("timing", "export"))}
 
 
 def written_by(text: str) -> str:

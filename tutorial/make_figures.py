@@ -26,6 +26,7 @@ from figures_forecasting import phone_sized
 from figures_graphs import FIGURES as GRAPH_FIGURES
 from figures_palette import REAL, RECURRENT
 from figures_practice import FIGURES as PRACTICE_FIGURES
+from figures_seq import FIGURES as SEQ_FIGURES
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -227,9 +228,10 @@ def gru_gates(fast: bool) -> Figure:
 
 # Diagrams of the cells (figures_cells.py), then chapters 5 to 8: the shipped forecasters
 # on real prices (figures_forecasting.py), the graph diagrams (figures_graphs.py) and
-# chapter 8's baselines (figures_beyond.py), chapter 10's (figures_practice.py).
+# chapter 8's baselines (figures_beyond.py), chapter 10's (figures_practice.py), chapter
+# 11's attention (figures_seq.py).
 for _name, _draw in {**CELL_FIGURES, **FORECASTING_FIGURES, **GRAPH_FIGURES,
-                     **BEYOND_FIGURES, **PRACTICE_FIGURES}.items():
+                     **BEYOND_FIGURES, **PRACTICE_FIGURES, **SEQ_FIGURES}.items():
     figure(_name)(_draw)
 
 
