@@ -113,3 +113,16 @@ def test_shipped_shakespeare_beats_the_ngram_on_validation():
     best = score.nats[f"kn-{score.kn_order}"]
     assert score.model == pytest.approx(model.card.scores["model"], abs=2e-3)
     assert score.model < best
+
+
+def test_text_commands_need_no_training_package(tmp_path, tiny_text):
+    from test_runtime_isolation import run_blocked
+
+    done = run_blocked(tmp_path, "generate", str(tiny_text["onnx"]), "--prompt", "To",
+                       "--chars", "20", "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["text"]) == 20
+    done = run_blocked(tmp_path, "score", str(tiny_text["onnx"]), "--text",
+                       str(tiny_text["text"]), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["scores"]["model"]["nats/char"] > 0
