@@ -30,6 +30,7 @@ from rnnlab.language.chartrain import (
 )
 from rnnlab.language.corpus import Vocabulary, read_text, split
 from rnnlab.language.ngram import baselines
+from rnnlab.runtime.card_schema import Bad
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.textcard import TextCard, check_vocab
 from rnnlab.runtime.textmodel import TextScore
@@ -129,7 +130,7 @@ class TrainedText:
             model, vocab, saved = load_checkpoint(path)
             check_vocab(vocab.chars)
             recipe = CharRecipe(**saved["recipe"])
-        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        except (KeyError, TypeError, ValueError, RuntimeError, Bad) as error:
             raise RnnlabError(f"{path}: a damaged text checkpoint ("
                               f"{printable(str(error).splitlines()[0], 100)})") from None
         preset = saved.get("preset") or next(

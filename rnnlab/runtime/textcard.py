@@ -9,10 +9,18 @@ metadata fully before anything uses it. Scores are validation nats per character
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields
 
-from rnnlab.runtime.card_schema import MAX_LAYERS, MAX_SEED, MAX_TEXT, MAX_UNITS, SHA256
+from rnnlab.runtime.card_schema import (
+    MAX_LAYERS,
+    MAX_SEED,
+    MAX_UNITS,
+    SHA256,
+    Bad,
+    _integer,
+    _number,
+    _text,
+)
 from rnnlab.runtime.errors import CONTROL, RnnlabError, printable
 
 FORMAT = 1
@@ -85,7 +93,7 @@ class TextCard:
         """Rebuild and validate a card; ``source`` names the file in errors."""
         try:
             _validate(data, {f.name for f in fields(cls)})
-        except ValueError as problem:
+        except Bad as problem:
             raise RnnlabError(f"{source}: bad rnnlab text metadata: {problem}") from None
         history = tuple(tuple(map(float, row)) for row in data.get("history", ()))
         return cls(**{**data, "history": history})
@@ -100,32 +108,32 @@ def check_vocab(vocab: object) -> str:
     """A vocabulary: 2 to MAX_VOCAB distinct characters, sorted, no control characters
     besides newline and tab."""
     if not isinstance(vocab, str) or not 2 <= len(vocab) <= MAX_VOCAB:
-        raise ValueError(f"vocab: must be text of 2 to {MAX_VOCAB} characters")
+        raise Bad(f"vocab: must be text of 2 to {MAX_VOCAB} characters")
     if len(set(vocab)) != len(vocab) or list(vocab) != sorted(vocab):
-        raise ValueError("vocab: characters must be distinct and sorted")
+        raise Bad("vocab: characters must be distinct and sorted")
     if CONTROL.search(vocab.translate({ord(c): None for c in ALLOWED_CONTROLS})):
-        raise ValueError("vocab: holds control characters other than newline and tab")
+        raise Bad("vocab: holds control characters other than newline and tab")
     return vocab
 
 
 def _validate(data: object, names: set[str]) -> None:
     if not isinstance(data, dict):
-        raise ValueError("card: must be a mapping")
+        raise Bad("card: must be a mapping")
     unknown = sorted(set(data) - names)
     if unknown:
-        raise ValueError(f"unknown field(s) {printable(', '.join(map(str, unknown)))}")
+        raise Bad(f"unknown field(s) {printable(', '.join(map(str, unknown)))}")
     if data.get("format") != FORMAT:
-        raise ValueError(f"format: this rnnlab reads text format {FORMAT}; upgrade rnnlab")
+        raise Bad(f"format: this rnnlab reads text format {FORMAT}; upgrade rnnlab")
     if data.get("kind") != KIND:
-        raise ValueError(f"kind: must be '{KIND}'")
+        raise Bad(f"kind: must be '{KIND}'")
     for key in ("vocab", "cell", "layers", "units", "embed"):
         if key not in data:
-            raise ValueError(f"{key}: missing")
+            raise Bad(f"{key}: missing")
     check_vocab(data["vocab"])
     if data["cell"] not in CELLS:
-        raise ValueError(f"cell: must be one of {CELLS}")
+        raise Bad(f"cell: must be one of {CELLS}")
     if data.get("precision", "fp32") not in PRECISIONS:
-        raise ValueError(f"precision: must be one of {PRECISIONS}")
+        raise Bad(f"precision: must be one of {PRECISIONS}")
     for key, high in (("layers", MAX_LAYERS), ("units", MAX_UNITS), ("embed", MAX_EMBED)):
         _integer(data[key], key, 1, high)
     _integer(data.get("seed", 0), "seed", 0, MAX_SEED)
@@ -135,11 +143,11 @@ def _validate(data: object, names: set[str]) -> None:
         _text(data.get(key, ""), key)
     sha = _text(data.get("data_sha256", ""), "data_sha256")
     if sha and not SHA256.fullmatch(sha):
-        raise ValueError("data_sha256: not 64 lowercase hex digits")
+        raise Bad("data_sha256: not 64 lowercase hex digits")
     _number(data.get("train_seconds", 0.0), "train_seconds", 0.0, 1e9)
     scores = data.get("scores", {})
     if not isinstance(scores, dict) or len(scores) > 64:
-        raise ValueError("scores: must be a mapping of at most 64 names")
+        raise Bad("scores: must be a mapping of at most 64 names")
     for name, value in scores.items():
         _text(name, "scores name")
         if name == "kn_order":
@@ -148,32 +156,10 @@ def _validate(data: object, names: set[str]) -> None:
             _number(value, f"scores.{printable(name)}", 0.0, MAX_NATS)
     history = data.get("history", [])
     if not isinstance(history, (list, tuple)) or len(history) > MAX_EPOCHS:
-        raise ValueError(f"history: must be a list of at most {MAX_EPOCHS} rows")
+        raise Bad(f"history: must be a list of at most {MAX_EPOCHS} rows")
     for row in history:
         if not isinstance(row, (list, tuple)) or len(row) != 3:
-            raise ValueError("history: each row must be [epoch, train, validation]")
+            raise Bad("history: each row must be [epoch, train, validation]")
         for value in row:
             _number(value, "history", 0.0, MAX_EPOCHS + MAX_NATS)
 
-
-def _integer(value: object, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name}: must be a whole number from {low} to {high}, not "
-                         f"{printable(repr(value))}")
-    return value
-
-
-def _number(value: object, name: str, low: float, high: float) -> float:
-    if (isinstance(value, bool) or not isinstance(value, (int, float))
-            or not math.isfinite(value) or not low <= value <= high):
-        raise ValueError(f"{name}: must be a finite number from {low:g} to {high:g}, not "
-                         f"{printable(repr(value))}")
-    return float(value)
-
-
-def _text(value: object, name: str) -> str:
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        raise ValueError(f"{name}: must be text of at most {MAX_TEXT} characters")
-    if CONTROL.search(value):
-        raise ValueError(f"{name}: '{printable(value)}' contains control characters")
-    return value
