@@ -83,8 +83,9 @@ def loss_and_grads(model: MinChar, inputs: np.ndarray, targets: np.ndarray,
     loss = -np.log(picked).sum() / count
     # $\partial L / \partial z_t = (p_t - \mathrm{onehot}(c_{t+1})) / N$: softmax and log cancel
     dz = (p - one_hot(targets, model.vocab)) / count
-    # $\partial L / \partial W_{hy} = \sum_t dz_t\, h_t^\top$, $\partial L / \partial b_y = \sum_t dz_t$
+    # $\partial L / \partial W_{hy} = \sum_t dz_t\, h_t^\top$
     head_w = np.einsum("tbv,tbh->vh", dz, hs[1:])
+    # $\partial L / \partial b_y = \sum_t dz_t$
     head_b = dz.sum(axis=(0, 1))
     # the direct gradient each step's loss sends into its state: $g_t = W_{hy}^\top dz_t$
     g = dz @ model.head_w
