@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import IBM, SHARED, write_prices
 
+pytest_plugins = ["language_fixtures"]  # the tiny text model (tests/test_language_*.py)
+
 
 @pytest.fixture
 def ibm_csv() -> Path:

@@ -24,6 +24,7 @@ from tqdm.auto import tqdm
 
 from rnnlab.language.charnet import CharNet, CharShape, detach
 from rnnlab.language.corpus import Vocabulary, split
+from rnnlab.runtime.files import atomic_path
 
 PRECISIONS = ("fp32", "bf16")
 
@@ -165,11 +166,14 @@ def train_chars(text: str, recipe: CharRecipe, seed: int = 0, precision: str = "
 
 
 def save(path: Path, model: CharNet, vocab: Vocabulary, recipe: CharRecipe, seed: int,
-         precision: str, history: list[dict]) -> None:
-    """Plain types and tensors only, so ``torch.load(weights_only=True)`` reads it."""
-    torch.save({"kind": "char", "shape": asdict(model.shape), "recipe": asdict(recipe),
-                "vocab": vocab.chars, "seed": seed, "precision": precision,
-                "history": history, "state_dict": model.state_dict()}, path)
+         precision: str, history: list[dict], extra: dict | None = None) -> None:
+    """Plain types and tensors only, so ``torch.load(weights_only=True)`` reads it;
+    ``extra``: more plain fields (scores, data, command), written atomically."""
+    with atomic_path(path) as temp:
+        torch.save({**(extra or {}), "kind": "char", "shape": asdict(model.shape),
+                    "recipe": asdict(recipe), "vocab": vocab.chars, "seed": seed,
+                    "precision": precision, "history": history,
+                    "state_dict": model.state_dict()}, temp)
 
 
 def load_checkpoint(path: Path) -> tuple[CharNet, Vocabulary, dict]:

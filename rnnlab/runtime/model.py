@@ -24,8 +24,10 @@ from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, 
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
 from rnnlab.runtime.prices import Prices, check_positive, parse_date
 from rnnlab.runtime.results import Forecast, Generated
-from rnnlab.runtime.shipped import DEFAULT, SHIPPED, resolve
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED, resolve
 from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.runtime.textcard import TextCard, is_text
+from rnnlab.runtime.textmodel import TextModel
 
 MAX_STEPS = 10_000
 # Rows per call of a large batch: onnxruntime's recurrent kernels can be faster per row on
@@ -282,7 +284,7 @@ class Model:
 
 
 def load(path: str | Path | None = None, threads: int | None = None,
-         default: str = DEFAULT) -> Model:
+         default: str = DEFAULT) -> Model | TextModel:
     """Load and check an exported forecaster for the runtime (numpy + onnxruntime).
 
     Args:
@@ -299,7 +301,9 @@ def load(path: str | Path | None = None, threads: int | None = None,
             that forecasts and generates); ``rnnlab forecast`` passes ``"ohlc-gru"``.
 
     Returns:
-        ``Model``: ``.forecast()``, ``.generate()``, ``.card``.
+        ``Model``: ``.forecast()``, ``.generate()``, ``.card``; for a character language
+        model (``"shakespeare"`` or any exported text model),
+        ``rnnlab.runtime.textmodel.TextModel``: ``.generate(prompt=...)``, ``.score(text)``.
 
     Raises:
         RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.
@@ -307,7 +311,7 @@ def load(path: str | Path | None = None, threads: int | None = None,
     path = resolve(path, default)
     if not path.is_file():
         raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export` or "
-                          f"name a shipped model ({', '.join(SHIPPED)})")
+                          f"name a shipped model ({', '.join([*SHIPPED, *TEXT_SHIPPED])})")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or 1
     options.inter_op_num_threads = 1
@@ -327,7 +331,10 @@ def load(path: str | Path | None = None, threads: int | None = None,
             raise RnnlabError(f"{path}: the model keeps weights in external data files; "
                               "rnnlab models are single files: re-export it") from None
         raise RnnlabError(f"{path}: not a loadable ONNX model ({str(error)[:120]})") from None
-    card = Card.from_props(session.get_modelmeta().custom_metadata_map, str(path))
+    props = session.get_modelmeta().custom_metadata_map
+    if is_text(props):  # a character language model
+        return TextModel(path, session, TextCard.from_props(props, str(path)))
+    card = Card.from_props(props, str(path))
     check_graph(session, card, path)
     return Model(path, session, card, open_session)
 

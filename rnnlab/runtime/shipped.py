@@ -11,6 +11,8 @@ from rnnlab.runtime.errors import RnnlabError
 # that reads the whole day, and a univariate log-return model that can also generate.
 SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx",
            "ohlc-gru": "ibm-high-ohlc-gru.onnx", "return-gru": "ibm-high-return-gru.onnx"}
+# The character language model (rnnlab.runtime.textmodel), apart: the price tools iterate SHIPPED.
+TEXT_SHIPPED = {"shakespeare": "shakespeare-lstm.onnx"}
 DEFAULT = "return-gru"      # generate, info and rnnlab.load() without a model
 FORECASTER = "ohlc-gru"     # forecast without a model
 
@@ -25,10 +27,11 @@ def shipped_dir() -> Path:
 
 
 def shipped_path(name: str = DEFAULT) -> Path:
-    """Path of the shipped model ``name`` (one of :data:`SHIPPED`)."""
-    if name not in SHIPPED:
-        raise RnnlabError(f"no shipped model '{name}'; choose from {', '.join(SHIPPED)}")
-    return shipped_dir() / SHIPPED[name]
+    """Path of the shipped model ``name`` (one of :data:`SHIPPED` or :data:`TEXT_SHIPPED`)."""
+    files = {**SHIPPED, **TEXT_SHIPPED}
+    if name not in files:
+        raise RnnlabError(f"no shipped model '{name}'; choose from {', '.join(files)}")
+    return shipped_dir() / files[name]
 
 
 def resolve(model: str | Path | None, default: str = DEFAULT) -> Path:
@@ -36,4 +39,5 @@ def resolve(model: str | Path | None, default: str = DEFAULT) -> Path:
     if model is None:
         return shipped_path(default)
     path = Path(model)
-    return shipped_path(str(model)) if str(model) in SHIPPED and not path.is_file() else path
+    shipped = str(model) in SHIPPED or str(model) in TEXT_SHIPPED
+    return shipped_path(str(model)) if shipped and not path.is_file() else path

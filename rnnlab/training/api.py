@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from rnnlab.language.chartrain import CHAR_PRESETS
+from rnnlab.language.chartrained import TrainedText, train_text
 from rnnlab.runtime.frames import is_frame
 from rnnlab.runtime.prices import Prices
 from rnnlab.runtime.sources import PriceSource
@@ -42,7 +44,7 @@ def recipe_for(name: str, overrides: dict) -> Recipe:
 def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
           seed: int = 0, *, target: str | None = None, missing: str = "drop",
           device: str = "auto", progress: bool = True, threads: int | None = None,
-          **overrides: Any) -> Trained:
+          **overrides: Any) -> Trained | TrainedText:
     """Train a forecaster on the days before ``split`` and score it on the days from it.
 
     Args:
@@ -62,7 +64,15 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
 
     Returns:
         ``rnnlab.Trained``, already scored on the test days beside the baselines.
+
+    A text preset (``char-rnn``, ``char-gru``, ``char-lstm``, ``shakespeare``) trains a
+    character language model instead: ``prices`` is then a text file's path or the text,
+    ``precision="bf16"`` is accepted, and the result is a
+    ``rnnlab.language.chartrained.TrainedText`` (see ``train_text`` there).
     """
+    if preset in CHAR_PRESETS:
+        return train_text(prices, preset, seed, progress=progress, threads=threads,
+                          **overrides)
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     if threads:
         torch.set_num_threads(threads)
