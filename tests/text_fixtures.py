@@ -43,23 +43,16 @@ def tiny_text_model(path: Path, cell: str = "lstm", seed: int = 0) -> Path:
 
 
 def sampled(path: Path, prompt: str, chars: int, temperature: float, seed: int) -> dict:
-    """What the exported graph draws on onnxruntime (Python) with the noise of ``seed``."""
-    import onnxruntime as ort
+    """What the Python runtime (``rnnlab.load(path).generate``) draws for ``seed``."""
+    import rnnlab
 
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    props = session.get_modelmeta().custom_metadata_map
-    vocab = json.loads(props["rnnlab.vocab"])
-    layers, units = json.loads(props["rnnlab.layers"]), json.loads(props["rnnlab.units"])
-    rows = layers * (2 if json.loads(props["rnnlab.cell"]) == "lstm" else 1)
-    ids, probs = session.run(["ids", "probs"], {
-        "prompt": np.array([[vocab.index(c) for c in prompt]], np.int64),
-        "state": np.zeros((rows, 1, units), np.float32),
-        "temperature": np.array(temperature, np.float32),
-        "noise": uniforms(seed, chars)[None]})
-    top5 = np.argsort(-probs[0], axis=1, kind="stable")[:, :5]
+    out = rnnlab.load(path).generate(prompt=prompt, chars=chars, temperature=temperature,
+                                     seed=seed)
+    probs = out.probs[0]
+    top5 = np.argsort(-probs, axis=1, kind="stable")[:, :5]
     return {"prompt": prompt, "chars": chars, "temperature": temperature, "seed": seed,
-            "text": "".join(vocab[i] for i in ids[0]), "ids": ids[0].tolist(),
-            "probs": probs[0].tolist(), "top5": top5.tolist()}
+            "text": out.texts[0], "ids": out.ids[0].tolist(), "probs": probs.tolist(),
+            "top5": top5.tolist()}
 
 
 def write_fixtures(folder: Path) -> Path:

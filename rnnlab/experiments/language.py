@@ -159,12 +159,13 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"--only {','.join(unknown)}: no such part; choose from {', '.join(parts)}")
     if set(names) & language_units.PARTS.keys() and args.checkpoint is None:
-        parser.error(f"--only {','.join(names)}: units and temperature need --checkpoint")
+        parser.error(f"--only {','.join(names)}: units, temperature and shipped need --checkpoint")
     for name in names:
         started = time.perf_counter()
         result = (parts[name](args.checkpoint) if name in language_units.PARTS
                   else parts[name]())
-        result.update(command=f"{COMMAND} --only {name}", seconds=round(
+        checkpoint = f" --checkpoint {args.checkpoint}" if name in language_units.PARTS else ""
+        result.update(command=f"{COMMAND} --only {name}{checkpoint}", seconds=round(
             time.perf_counter() - started, 1), load_average=list(os.getloadavg()))
         path = args.out / f"language-{name}.json"
         path.write_text(json.dumps(result, indent=1) + "\n")

@@ -107,8 +107,37 @@ def part_units(checkpoint: Path) -> dict:
             "shown": best}
 
 
-def part_temperature(checkpoint: Path) -> dict:
-    raise NotImplementedError
+def part_temperature(checkpoint: Path, prompt: str = "ROMEO:", chars: int = 300,
+                     seed: int = 0) -> dict:
+    """The checkpoint exported as the shipped file is, sampled by the runtime at three
+    temperatures with one seed: ``rnnlab generate FILE --prompt ... --seed 0``'s text."""
+    import tempfile
+
+    import rnnlab
+    from rnnlab.language.charexport import export
+    from rnnlab.language.chartrain import load_checkpoint
+    from rnnlab.runtime.textcard import TextCard
+
+    model, vocab, saved = load_checkpoint(checkpoint)
+    shape = saved["shape"]
+    card = TextCard(vocab=vocab.chars, cell=shape["cell"], layers=shape["layers"],
+                    units=shape["units"], embed=shape["embed"])
+    with tempfile.TemporaryDirectory() as folder:
+        export(model, card, Path(folder) / "model.onnx")
+        runtime = rnnlab.load(Path(folder) / "model.onnx")
+        samples = {str(t): runtime.generate(prompt=prompt, chars=chars, temperature=t,
+                                            seed=seed).texts[0] for t in (0.5, 0.8, 1.0)}
+    return {"checkpoint_epochs": len(saved["history"]), "prompt": prompt, "chars": chars,
+            "seed": seed, "samples": samples, "val": saved["history"][-1]["val"]}
 
 
-PARTS = {"units": part_units, "temperature": part_temperature}
+def part_shipped(checkpoint: Path) -> dict:
+    """The shipped run's learning curve, as its checkpoint records it (one row per epoch)."""
+    import torch
+
+    saved = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    return {"recipe": saved["recipe"], "precision": saved["precision"],
+            "history": saved["history"]}
+
+
+PARTS = {"units": part_units, "temperature": part_temperature, "shipped": part_shipped}
