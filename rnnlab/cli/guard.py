@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_errors
 
 # rnnlab.cli defines INTERRUPTED before it imports this module.
-from rnnlab.cli import INTERRUPTED, runtime_commands, training_commands  # noqa: F401
+from rnnlab.cli import INTERRUPTED, runtime_commands, text_commands, training_commands  # noqa: F401
 from rnnlab.cli.app import app
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.extras import install_hint, missing_package

@@ -9,12 +9,14 @@ import typer
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json, write_table
 from rnnlab.cli.outputs import check_outputs
+from rnnlab.cli.text_commands import check_kind, generate_text, show_text_info
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
-from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, resolve
+from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, TEXT_SHIPPED, resolve
+from rnnlab.runtime.textmodel import MAX_CHARS, TextModel
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
-              f"{', '.join(SHIPPED)}.")
+              f"{', '.join(SHIPPED)} (prices), {', '.join(TEXT_SHIPPED)} (text).")
 MISSING_HELP = "Rows with an empty value: drop them, or ffill (take the previous day's)."
 
 
@@ -78,12 +80,28 @@ def generate(
                               "--samples: a fan chart)."),
     samples: int = typer.Option(0, help="Sample this many noisy paths in one batched run and "
                                 "report their median and 5-95% band."),
-    seed: int = typer.Option(0, help="Random seed for --samples."),
+    seed: int = typer.Option(0, help="Random seed for --samples (and for text)."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
+    prompt: str = typer.Option(None, help="Text models: the text to continue (default: a "
+                               "newline); every character must be in the model's vocabulary."),
+    chars: int = typer.Option(None, help=f"Text models: characters to generate (1 to "
+                              f"{MAX_CHARS:,}; default 500)."),
+    temperature: float = typer.Option(None, help="Text models: > 0; below 1 sharper, above 1 "
+                                      "more random (default 1)."),
+    top_k: int = typer.Option(None, help="Text models: draw from the K likeliest characters "
+                              "only (default 0: all)."),
 ) -> None:
-    """Generate the next STEPS days autoregressively, feeding each prediction back in."""
+    """Generate the next STEPS days autoregressively, feeding each prediction back in; or,
+    with a text model (e.g. shakespeare), CHARS characters after --prompt."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
     forecaster = load(model)
+    check_kind(forecaster, {"--prompt": prompt, "--chars": chars, "--temperature": temperature,
+                            "--top-k": top_k},
+               {"--csv": csv, "--start": start, "--mode": mode, "--plot": plot,
+                "--missing": missing != "drop"})
+    if isinstance(forecaster, TextModel):
+        return generate_text(forecaster, prompt, chars, temperature, top_k, seed, samples, out,
+                             json_)
     result = forecaster.generate(steps, csv, mode, samples, seed, start, missing)
     name, target = Path(forecaster.path).name, forecaster.card.target
     if out:
@@ -128,6 +146,8 @@ def info(
 ) -> None:
     """Show a model's card: what it is, what it was trained on, how well it did."""
     forecaster = load(model)
+    if isinstance(forecaster, TextModel):
+        return show_text_info(forecaster, json_)
     card = forecaster.card
     if json_:
         emit_json(card.to_dict())

@@ -49,9 +49,13 @@ def _plot(path: Path, evaluation, title: str, target: str) -> None:
 
 @app.command()
 def train(
-    csv: Path = typer.Option(..., "--csv", help="Price CSV (Date plus price columns)."),
-    preset: str = typer.Option("seed-lstm", help="seed-lstm, seed-gru, seed-rnn, ..."),
-    seeds: str = typer.Option("0", help="Comma-separated seeds; one model each, then mean ± sd."),
+    csv: Path = typer.Option(None, "--csv", help="Price CSV (Date plus price columns)."),
+    text: Path = typer.Option(None, "--text", help="Or a UTF-8 text file: train a character "
+                              "language model on its first 90%, score it on the last 10%."),
+    preset: str = typer.Option(None, help="seed-lstm (default), seed-gru, seed-rnn, ...; with "
+                               "--text: char-lstm (default), char-gru, char-rnn, shakespeare."),
+    seeds: str = typer.Option("0", "--seeds", "--seed", help="Comma-separated seeds; one model "
+                              "each, then mean ± sd (--text: one seed)."),
     column: str = typer.Option("High", help="The target column to forecast."),
     features: str = typer.Option("", help="Extra input columns, e.g. Open,Low,Close,Volume."),
     split: str = typer.Option("2017-01-01", help="Test days start on this date."),
@@ -70,17 +74,39 @@ def train(
     workers: int = typer.Option(None, help="Seeds trained at once, in parallel processes "
                                 "(default: every seed at once up to two per core, else one "
                                 "per core; 1: one after another)."),
-    out: Path = typer.Option(Path("runs/model.pt"), help="Checkpoint path; with several seeds "
-                             "each gets -seedN before the suffix."),
+    out: Path = typer.Option(None, help="Checkpoint path (default runs/model.pt; with --text "
+                             "runs/PRESET.pt); with several seeds each gets -seedN before the "
+                             "suffix."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
     plot: Path = typer.Option(None, help="Draw real vs predicted (first seed) to this PNG."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
+    precision: str = typer.Option(None, help="--text only: fp32 (default) or bf16 (autocast "
+                                  "on the CPU); recorded in the checkpoint and the card."),
 ) -> None:
-    """Train forecasters on the days before --split and score them on the days from it."""
+    """Train forecasters on the days before --split and score them on the days from it;
+    with --text, a character language model (validation: the text's last 10%)."""
     from rnnlab.training.api import train_seeds
     from rnnlab.training.evaluate import summarize
     from rnnlab.training.results import format_metrics
 
+    if (csv is None) == (text is None):
+        raise RnnlabError("train: give --csv (prices) or --text (a text file), one of them")
+    if text is not None:
+        from rnnlab.cli.text_training import train_text_command
+
+        price_only = {"--column": column != "High", "--features": features,
+                      "--split": split != "2017-01-01", "--window": window,
+                      "--transform": transform, "--val-fraction": val_fraction,
+                      "--patience": patience, "--missing": missing != "drop",
+                      "--device": device not in ("auto", "cpu"), "--workers": workers,
+                      "--plot": plot}
+        return train_text_command(text, preset or "char-lstm", _seeds(seeds), epochs, batch,
+                                  precision or "fp32", threads, out, json_, progress,
+                                  price_only)
+    if precision is not None:
+        raise RnnlabError("--precision: only with --text for now (price models train in fp32)")
+    preset = preset or "seed-lstm"
+    out = out or Path("runs/model.pt")
     seed_list = _seeds(seeds)
     overrides = {"window": window, "epochs": epochs, "batch": batch, "transform": transform,
                  "val_fraction": val_fraction, "patience": patience,
@@ -146,16 +172,24 @@ def export(
         " Or an rnnlab .onnx file: its weights and card are written again with this "
         "version's graph.")),
     output: Path = typer.Option(..., "-o", "--output", help="The .onnx file to write."),
+    text: Path = typer.Option(None, "--text", help="Text models: score the checkpoint on this "
+                              "file's last 10% beside the n-grams for the card (needed when "
+                              "the checkpoint holds no scores)."),
 ) -> None:
     """Write a checkpoint as one self-describing ONNX file for the runtime.
 
     Given an .onnx file instead, write its weights and card again with this version's
     graph: how a file from an older rnnlab gets the faster generation.
     """
+    from rnnlab.cli.text_training import export_text, is_char_checkpoint
     from rnnlab.training import export as onnx_export
     from rnnlab.training.trained import Trained
 
-    check_outputs({"--output": output}, [checkpoint_path])
+    check_outputs({"--output": output}, [checkpoint_path, text])
+    if checkpoint_path.suffix != ".onnx" and is_char_checkpoint(checkpoint_path):
+        return export_text(checkpoint_path, output, text)
+    if text is not None:
+        raise RnnlabError(f"--text: {checkpoint_path} is not a text model's checkpoint")
     if checkpoint_path.suffix == ".onnx":
         model, card = onnx_export.from_onnx(checkpoint_path)
         size = onnx_export.export(model, card, output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import time
+import warnings
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -29,8 +30,8 @@ from rnnlab.language.chartrain import (
 )
 from rnnlab.language.corpus import Vocabulary, read_text, split
 from rnnlab.language.ngram import baselines
-from rnnlab.runtime.errors import ArgumentError, RnnlabError
-from rnnlab.runtime.textcard import TextCard
+from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
+from rnnlab.runtime.textcard import TextCard, check_vocab
 from rnnlab.runtime.textmodel import TextScore
 
 MAX_TEXT_ARGUMENT = 4096  # a str this short without a newline that names a file is a path
@@ -63,6 +64,19 @@ class Corpus:
         train_text, val_text = split(self.text)
         vocab = Vocabulary.of(train_text)
         return (vocab.encode(train_text), vocab.encode(val_text, "validation part"), vocab)
+
+
+def is_char_checkpoint(path: Path) -> bool:
+    """Whether ``path`` is a PyTorch file of plain data whose ``kind`` is ``"char"``."""
+    if not path.is_file():
+        return False
+    try:
+        with warnings.catch_warnings():  # torch warns about pickle protocols of foreign files
+            warnings.simplefilter("ignore")
+            payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:  # noqa: BLE001 - any unpickling failure means "not ours"
+        return False
+    return isinstance(payload, dict) and payload.get("kind") == "char"
 
 
 def _as_path(value: str | Path) -> Path | None:
@@ -107,8 +121,17 @@ class TrainedText:
     @classmethod
     def load(cls, path: str | Path) -> TrainedText:
         """A checkpoint written by ``save`` (``torch.load(weights_only=True)``)."""
-        model, vocab, saved = load_checkpoint(Path(path))
-        recipe = CharRecipe(**saved["recipe"])
+        path = Path(path)
+        if not is_char_checkpoint(path):
+            raise RnnlabError(f"{path}: not a text model's checkpoint; train one with "
+                              "`rnnlab train --text FILE`")
+        try:
+            model, vocab, saved = load_checkpoint(path)
+            check_vocab(vocab.chars)
+            recipe = CharRecipe(**saved["recipe"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise RnnlabError(f"{path}: a damaged text checkpoint ("
+                              f"{printable(str(error).splitlines()[0], 100)})") from None
         preset = saved.get("preset") or next(
             (name for name, r in CHAR_PRESETS.items() if r == recipe), "")
         extra = {f.name: saved[f.name] for f in fields(cls) if f.name in saved

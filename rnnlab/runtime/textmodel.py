@@ -91,6 +91,15 @@ class TextScore:
         return {name: {"nats/char": v, "bits/char": v / math.log(2), "perplexity": math.exp(v)}
                 for name, v in self.nats.items()}
 
+    def format(self, title: str) -> str:
+        """A plain-text table: one row per model, nats/char, bits/char and perplexity."""
+        rows = {("n-gram " if k.startswith("kn-") else "") + k: v for k, v in self.nats.items()}
+        width = max(len(name) for name in rows) + 2
+        lines = [title, f"{'':{width}}{'nats/char':>11}{'bits/char':>11}{'perplexity':>12}"]
+        for name, v in rows.items():
+            lines.append(f"{name:{width}}{v:11.4f}{v / math.log(2):11.4f}{math.exp(v):12.3f}")
+        return "\n".join(lines)
+
     def __repr__(self) -> str:
         shown = ", ".join(f"{k} {v:.4f}" for k, v in self.nats.items())
         return f"TextScore({self.source}, {self.chars} characters: {shown} nats/char)"

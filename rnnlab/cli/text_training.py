@@ -1,0 +1,61 @@
+"""``rnnlab train --text`` and ``rnnlab export`` of a text checkpoint (they need PyTorch)."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import typer
+
+from rnnlab.cli.output import emit_json
+from rnnlab.cli.outputs import check_outputs
+from rnnlab.language.chartrained import TrainedText, is_char_checkpoint, train_text
+from rnnlab.runtime.errors import RnnlabError
+
+__all__ = ["export_text", "is_char_checkpoint", "train_text_command"]
+
+
+def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | None,
+                       batch: int | None, precision: str, threads: int, out: Path | None,
+                       json_: bool, progress: bool, price_only: dict) -> None:
+    """Train one character model, save it, print its score beside the counting baselines."""
+    given = [name for name, value in price_only.items() if value]
+    if given:
+        raise RnnlabError(f"{given[0]}: a price option; --text trains a character model")
+    if len(seeds) > 1:
+        raise RnnlabError("--seed: --text trains one model; give one seed")
+    if not text.is_file():
+        raise RnnlabError(f"--text {text}: no such file")
+    out = out or Path("runs") / f"{preset}.pt"
+    check_outputs({"--out": out}, [text], make_parents=True)
+    words = ["rnnlab", "train", "--text", str(text), "--preset", preset, "--precision",
+             precision, "--seed", str(seeds[0])]
+    for option, value in (("--epochs", epochs), ("--batch", batch)):
+        words += [option, str(value)] if value is not None else []
+    command = shlex.join([*words, "--out", str(out)])
+    trained = train_text(text, preset, seeds[0], precision, progress, threads,
+                         command=command, epochs=epochs, batch=batch)
+    trained.save(out)
+    result = trained.evaluate()
+    if json_:
+        emit_json({"preset": preset, "seed": seeds[0], "precision": precision,
+                   "checkpoint": str(out), "seconds": trained.seconds,
+                   "history": trained.history, "kn_order": result.kn_order,
+                   "scores": result.table()})
+        return
+    typer.echo(f"{preset} seed {seeds[0]} ({precision}): {len(trained.history)} epochs in "
+               f"{trained.seconds:.0f} s -> {out}")
+    typer.echo(result.format(f"  validation, {text.name}'s last 10% "
+                             f"({result.chars:,} characters):"))
+
+
+def export_text(checkpoint: Path, output: Path, text: Path | None) -> None:
+    """Export a text checkpoint; with ``text``, score it there first for the card."""
+    trained = TrainedText.load(checkpoint)
+    if text is not None:
+        trained = trained.rescore(text)
+    size = trained.export(output).stat().st_size
+    shape = trained.model.shape
+    typer.echo(f"wrote {output} ({size / 2**20:.1f} MiB): {shape.layers} x "
+               f"{shape.cell.upper()}({shape.units}), {shape.vocab} characters, validation "
+               f"{trained.scores['model']:.4f} nats/char")
