@@ -40,7 +40,12 @@ def text_page(site_browser, tmp_path_factory):
     manifest["text"] = {"models": {"tiny": f"models/{model.name}"}, "default": "tiny",
                         "limits": load_live_hook().TEXT_LIMITS}
     # A size of its own: its own tab, so the route below reaches no other test's visit.
+    settled = ", ".join(f"#{part}-status[data-kind={kind}]" for part in ("text", "live")
+                        for kind in ("done", "error"))
     with site_browser.visit("try-it/", width=1100) as visit:
+        # the first load settles (nothing in flight), then the manifest names the tiny model
+        visit.page.wait_for_function(f"document.querySelectorAll('{settled}').length == 2",
+                                     timeout=120_000)
         visit.page.route("**/live/manifest.json", lambda route: route.fulfill(
             status=200, content_type="application/json", body=json.dumps(manifest)))
         visit.page.reload()
@@ -83,21 +88,22 @@ def test_page_writes_what_the_cli_prints(text_page, cli, prompt, temperature, se
 def test_hover_shows_the_top_five_with_the_drawn_one_marked(text_page):
     page, model = text_page
     write(page, prompt="ROMEO:", temperature=1.0, seed=3, chars=40)
-    sample = rnnlab.load(model).generate(prompt="ROMEO:", chars=40, temperature=1.0, seed=3)
-    vocab = sample.probs.shape[-1]
+    runtime = rnnlab.load(model)
+    sample = runtime.generate(prompt="ROMEO:", chars=40, temperature=1.0, seed=3)
+    vocab = runtime.card.vocab
     for n in (0, 17, 39):
         page.hover(f"#text-output span[data-n='{n}']")
         rows = page.eval_on_selector_all(
             "#text-top tbody tr", "rows => rows.map(r => [r.className, r.cells[0].textContent,"
             " r.cells[1].textContent])")
         probs = sample.probs[0, n]
-        best = sorted(range(vocab), key=lambda i: (-probs[i], i))[:5]
+        best = sorted(range(len(vocab)), key=lambda i: (-probs[i], i))[:5]
         drawn = int(sample.ids[0, n])
         expected = best + ([drawn] if drawn not in best else [])
         chars = [r[1][0] for r in rows]  # the character (newline and space by name)
         assert len(rows) == len(expected)
         for row, i, ch in zip(rows, expected, chars):
-            assert ch == {"\n": "\u21b5", " ": "\u2423"}.get(sample.chars[i], sample.chars[i])
+            assert ch == {"\n": "\u21b5", " ": "\u2423"}.get(vocab[i], vocab[i])
             assert float(row[2].removesuffix(" %")) == pytest.approx(100 * probs[i], abs=0.051)
             assert (row[0] == "chosen") == (i == drawn)
 

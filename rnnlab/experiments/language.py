@@ -132,7 +132,7 @@ def part_clip(updates: int = 300, lr: float = 3.0) -> dict:
             "budget": f"{updates} updates of 32 x 64 characters, RNN 1 x 128, SGD lr {lr}"}
 
 
-def part_cells(updates: int = 800) -> dict:
+def part_cells(updates: int = 400) -> dict:
     """RNN, GRU and LSTM, one layer of 128, the same updates and characters."""
     vocab, train_ids, val_ids = corpus()
     runs = {cell: run_torch(cell, train_ids, val_ids, len(vocab), updates, updates // 8)

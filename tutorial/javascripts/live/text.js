@@ -51,8 +51,9 @@ export class TextModel {
   /** Read the card from `bytes` (a Uint8Array of the .onnx file), then start a session. */
   static async load(ort, bytes, name) {
     const card = readTextCard(readMetadataProps(bytes), name);
+    // Errors only: the graph's optional top_k (an input with a default) draws a warning.
     const session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ["wasm"], graphOptimizationLevel: "all",
+      executionProviders: ["wasm"], graphOptimizationLevel: "all", logSeverityLevel: 3,
     });
     return new TextModel(ort, session, card, name);
   }
