@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +103,14 @@ def part_units(checkpoint: Path) -> dict:
     best = max(found, key=lambda n: abs(found[n]["r_held_out"]))
     column = found[best]["column"]
     shown = np.tanh(cells[half:half + SHOWN, column])
-    (RESULTS / "language-units.md").write_text(coloured(text[half:half + SHOWN], shown) + "\n")
+    rows = [f"| {name} | {u['layer']} | {u['unit']} | {u['r_found']:+.2f} | "
+            f"{u['r_held_out']:+.2f} |" for name, u in found.items()]
+    (RESULTS / "language-units.md").write_text("\n".join([
+        f"Checkpoint after {len(saved['history'])} epochs; correlations over {CHARS:,} "
+        "validation characters.", "", "| feature | layer | unit | r where found (first half) "
+        "| r held out (second half) |", "|---|---|---|---|---|", *rows, "",
+        f"The held-out text coloured by the cell state of the unit for *{best}*:", "",
+        coloured(text[half:half + SHOWN], shown)]) + "\n")
     return {"checkpoint_epochs": len(saved["history"]), "chars": CHARS, "units": found,
             "shown": best}
 
@@ -127,6 +135,11 @@ def part_temperature(checkpoint: Path, prompt: str = "ROMEO:", chars: int = 300,
         runtime = rnnlab.load(Path(folder) / "model.onnx")
         samples = {str(t): runtime.generate(prompt=prompt, chars=chars, temperature=t,
                                             seed=seed).texts[0] for t in (0.5, 0.8, 1.0)}
+    blocks = [f"Checkpoint after {len(saved['history'])} epochs (validation "
+              f"{saved['history'][-1]['val']:.3f} nats/char), seed {seed}."]
+    for t, sample in samples.items():
+        blocks += ["", f'```text title="temperature {t}"', prompt + sample, "```"]
+    (RESULTS / "language-temperature.md").write_text("\n".join(blocks) + "\n")
     return {"checkpoint_epochs": len(saved["history"]), "prompt": prompt, "chars": chars,
             "seed": seed, "samples": samples, "val": saved["history"][-1]["val"]}
 
@@ -136,6 +149,14 @@ def part_shipped(checkpoint: Path) -> dict:
     import torch
 
     saved = torch.load(checkpoint, map_location="cpu", weights_only=True)
+    ngram = json.loads((RESULTS / "ngram-shakespeare.json").read_text())
+    line, train_chars = ngram["chosen_validation"], ngram["train_chars"]
+    rows = [f"| {h['epoch']} | {h['epoch'] * train_chars / 1e6:.1f} | {h['val']:.3f} | "
+            f"{'below' if h['val'] < line else 'above'} |" for h in saved["history"]]
+    (RESULTS / "language-shipped.md").write_text("\n".join([
+        f"Kneser-Ney order {ngram['chosen_order']}: {line:.3f} nats/char.", "",
+        "| epoch | million characters read | validation nats/char | against the n-gram |",
+        "|---|---|---|---|", *rows]) + "\n")
     return {"recipe": saved["recipe"], "precision": saved["precision"],
             "history": saved["history"]}
 
