@@ -77,7 +77,7 @@ def coloured(text: str, values: np.ndarray) -> str:
     """``text`` as HTML spans, each character's background blue (-1) to red (+1)."""
     spans = []
     for ch, v in zip(text, values):
-        colour = f"rgba(198, 40, 40, {v:.2f})" if v > 0 else f"rgba(21, 101, 192, {-v:.2f})"
+        colour = f"rgba({'198, 40, 40' if v > 0 else '21, 101, 192'}, {abs(v):.2f})"
         shown = "&#8629;<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
         spans.append(f'<span style="background:{colour}">{shown}</span>')
     return '<div class="unit-text" markdown="0">' + "".join(spans) + "</div>"
