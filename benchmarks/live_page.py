@@ -77,8 +77,9 @@ def write_text(page, chars: int) -> dict:
     """Write ``chars`` characters after the default prompt; the page's timings (ms)."""
     page.fill("#text-form [name=chars]", str(chars))
     page.eval_on_selector("#text-status", "s => { s.dataset.kind = ''; }")
-    page.click("#text-form button[type=submit]")
-    page.wait_for_selector("#text-status[data-kind=done]", timeout=120_000)
+    # the page's thread is busy while the graph runs (wasm on the main thread): long waits
+    page.click("#text-form button[type=submit]", timeout=600_000)
+    page.wait_for_selector("#text-status[data-kind=done]", timeout=600_000)
     return page.eval_on_selector("#text-timing", "t => ({...t.dataset})")
 
 
