@@ -33,7 +33,8 @@ commands, which import PyTorch when they run. Every command prints `error: ...` 
 and exits with code 2 on bad input.
 """
 #: The module that defines each kind of command (its callback's ``__module__``).
-GROUPS = {"rnnlab.cli.runtime_commands": "runtime", "rnnlab.cli.training_commands": "training"}
+GROUPS = {"rnnlab.cli.runtime_commands": "runtime", "rnnlab.cli.text_commands": "runtime",
+          "rnnlab.cli.training_commands": "training"}
 
 
 def _click_group():  # noqa: ANN202 - a click.Group, imported lazily

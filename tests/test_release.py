@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import rnnlab
-from rnnlab.runtime.shipped import SHIPPED
+from rnnlab.runtime.shipped import SHIPPED, TEXT_SHIPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 # Never in the sdist: environments, build and run outputs, and any hidden file or folder
@@ -47,7 +47,8 @@ def test_wheel_carries_the_package_and_models_only(artefacts):
     names = zipfile.ZipFile(artefacts["wheel"]).namelist()
     info = f"rnnlab-{rnnlab.__version__}.dist-info/"
     package = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rnnlab").rglob("*.py"))
-    models = sorted(f"rnnlab/exported/{file}" for file in SHIPPED.values())
+    text = [file for file in TEXT_SHIPPED.values() if (ROOT / "exported" / file).is_file()]
+    models = sorted(f"rnnlab/exported/{file}" for file in [*SHIPPED.values(), *text])
     assert sorted(n for n in names if n.endswith(".py")) == package
     assert sorted(n for n in names if not n.endswith(".py") and not n.startswith(info)) == models
     assert {n for n in names if n.startswith(info)} == {

@@ -9,7 +9,6 @@ import typer
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json, write_table
 from rnnlab.cli.outputs import check_outputs
-from rnnlab.cli.text_commands import check_kind, generate_text, show_text_info
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, TEXT_SHIPPED, resolve
@@ -94,6 +93,8 @@ def generate(
     """Generate the next STEPS days autoregressively, feeding each prediction back in; or,
     with a text model (e.g. shakespeare), CHARS characters after --prompt."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
+    from rnnlab.cli.text_commands import check_kind, generate_text  # registers after info
+
     forecaster = load(model)
     check_kind(forecaster, {"--prompt": prompt, "--chars": chars, "--temperature": temperature,
                             "--top-k": top_k},
@@ -147,6 +148,8 @@ def info(
     """Show a model's card: what it is, what it was trained on, how well it did."""
     forecaster = load(model)
     if isinstance(forecaster, TextModel):
+        from rnnlab.cli.text_commands import show_text_info
+
         return show_text_info(forecaster, json_)
     card = forecaster.card
     if json_:

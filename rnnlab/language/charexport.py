@@ -41,7 +41,16 @@ fed). Call again with ``prompt = ids[:, -1:]``, ``state = state_out`` and the ne
 to continue exactly as one longer call would have.
 
 The vocabulary (``vocab``: id i is its i-th character), shape, training settings and
-validation scores are in ``metadata_props`` (:class:`rnnlab.runtime.textcard.TextCard`).
+validation scores are in ``metadata_props`` (:class:`rnnlab.runtime.textcard.TextCard`):
+one JSON value per key ``rnnlab.<field>``; ``rnnlab.kind`` is ``"text"``.
+
+**From JavaScript (onnxruntime-web).** Feed ``prompt`` as a ``BigInt64Array`` tensor of dims
+``[B, P]``, ``state`` as zeros of dims ``[rows, B, units]`` (``rows`` = layers, times 2 for
+an LSTM; both from the metadata), ``temperature`` as a float32 tensor of dims ``[]``,
+``top_k`` (optional) as an int64 tensor of dims ``[]``, and ``noise`` as
+``uniform(seed, b * N + n)`` (the JavaScript in :mod:`rnnlab.language.noise`), dims
+``[B, N]``. ``rnnlab generate MODEL --prompt P --chars N --temperature T --seed S`` is
+exactly that call with B = 1 (``--samples B``: B rows of the same prompt).
 """
 
 from __future__ import annotations

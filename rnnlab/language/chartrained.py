@@ -138,6 +138,9 @@ class TrainedText:
                  and f.name not in ("model", "vocab", "recipe", "preset")}
         if not extra.get("seconds") and saved.get("history"):
             extra["seconds"] = float(saved["history"][-1].get("elapsed", 0.0))
+        if not extra.get("trained_at"):  # a bare checkpoint: when its last epoch was written
+            written = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.UTC)
+            extra["trained_at"] = written.strftime("%Y-%m-%dT%H:%M:%SZ")
         return cls(model, vocab, recipe, preset, **extra)
 
     def rescore(self, text_or_path: str | Path) -> TrainedText:
