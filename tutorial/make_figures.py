@@ -24,6 +24,7 @@ from figures_cells import FIGURES as CELL_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
 from figures_forecasting import phone_sized
 from figures_graphs import FIGURES as GRAPH_FIGURES
+from figures_language import FIGURES as LANGUAGE_FIGURES
 from figures_palette import REAL, RECURRENT
 from figures_practice import FIGURES as PRACTICE_FIGURES
 from figures_seq import FIGURES as SEQ_FIGURES
@@ -228,10 +229,11 @@ def gru_gates(fast: bool) -> Figure:
 
 # Diagrams of the cells (figures_cells.py), then chapters 5 to 8: the shipped forecasters
 # on real prices (figures_forecasting.py), the graph diagrams (figures_graphs.py) and
-# chapter 8's baselines (figures_beyond.py), chapter 10's (figures_practice.py), chapter
-# 11's attention (figures_seq.py).
+# chapter 8's baselines (figures_beyond.py), chapter 9's curves (figures_language.py),
+# chapter 10's (figures_practice.py), chapter 11's attention (figures_seq.py).
 for _name, _draw in {**CELL_FIGURES, **FORECASTING_FIGURES, **GRAPH_FIGURES,
-                     **BEYOND_FIGURES, **PRACTICE_FIGURES, **SEQ_FIGURES}.items():
+                     **BEYOND_FIGURES, **LANGUAGE_FIGURES, **PRACTICE_FIGURES,
+                     **SEQ_FIGURES}.items():
     figure(_name)(_draw)
 
 
