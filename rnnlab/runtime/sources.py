@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.runtime import checks
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
@@ -37,18 +38,28 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     Raises:
         RnnlabError: one line naming the file, row and column at fault and the fix.
     """
-    columns = tuple(columns)
-    if missing not in MISSING_POLICIES:
-        raise ArgumentError("missing", missing,
-                            f"is unknown; use {' or '.join(MISSING_POLICIES)}")
+    columns = checks.names("columns", columns, "High")
+    checks.choice("missing", missing, MISSING_POLICIES)
+    until = checks.optional_date("until", until)
     if not isinstance(source, Prices) and not is_frame(source):
-        return read_csv(source, columns, missing, until)
+        return read_csv(check_source("source", source), columns, missing, until)
     prices = (pick_columns(source, columns) if isinstance(source, Prices)
               else prices_from_frame(source, columns, missing))
     if until is None:
         return prices
     keep = prices.before(until)
     return Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
+
+
+def check_source(name: str, source: object) -> PriceSource:
+    """``source`` if it is a price source; a CSV path as a ``Path``."""
+    if isinstance(source, Prices) or is_frame(source):
+        return source
+    if hasattr(source, "to_frame") and hasattr(source, "index"):
+        raise ArgumentError(name, type(source).__name__, "is a Series; pass a DataFrame "
+                            "with a Date column or DatetimeIndex and the price columns, "
+                            "e.g. series.to_frame('High')")
+    return checks.path(name, source, "a price CSV, a pandas DataFrame or rnnlab.Prices")
 
 
 def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:

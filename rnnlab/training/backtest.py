@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab import __version__
-from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError, in_range
+from rnnlab.runtime import checks
+from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError
 from rnnlab.runtime.metrics import BASELINES, scores
 from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.sources import PriceSource, read_prices
@@ -30,15 +31,16 @@ from rnnlab.training.data import fingerprint, input_columns
 from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
 from rnnlab.training.store import ResultStore
-from rnnlab.training.workers import check_seeds, check_workers, default_workers, finished
+from rnnlab.training.workers import check_workers, default_workers, finished
 
 
 def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
          seeds: Sequence[int], target: str = "High", overrides: dict | None = None,
-         missing: str = "drop") -> list[Fold]:
+         missing: str = "drop", names: Sequence[str | None] | None = None) -> list[Fold]:
     """Every fold, in a stable order (source, preset, year, seed), prices read once per file.
 
-    A source is a CSV path, a DataFrame or :class:`Prices` (see ``read_prices``).
+    A source is a CSV path, a DataFrame or :class:`Prices` (see ``read_prices``);
+    ``names`` are their tickers (None: the file name up to its first ``_``).
     """
     recipes = {name: preset(name).with_overrides(**(overrides or {})) for name in presets}
     data = {}  # (source index, columns) -> (prices, sha256): each file read once per columns
@@ -47,7 +49,10 @@ def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence
     for (s, source), name in itertools.product(enumerate(sources), presets):
         columns = input_columns(target, recipes[name].features)
         if (s, columns) not in data:
-            data[s, columns] = _read(source, columns, missing)[:2]
+            prices, sha256, _ = _read(source, columns, missing)
+            if names and names[s]:
+                prices = replace(prices, path=names[s])
+            data[s, columns] = prices, sha256
             for year in years:
                 _check_year(data[s, columns][0], year)
                 notes[s, columns, year] = _read(source, columns, missing, year)[2]
@@ -64,7 +69,7 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
              workers: int | None = None, progress: bool = False,
              executor: Executor | None = None,
              store: str | Path | None = None, stored_only: bool = False,
-             missing: str = "drop") -> list[dict]:
+             missing: str = "drop", names: Sequence[str | None] | None = None) -> list[dict]:
     """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
 
     Folds run on ``executor`` when given, else on a pool of ``workers`` local processes
@@ -77,10 +82,12 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
     from tqdm.auto import tqdm
 
     _check_arguments(years, seeds, workers)
-    folds = plan(sources, presets, years, seeds, target, overrides, missing)
+    folds = plan(sources, presets, years, seeds, target, overrides, missing, names)
     if stored_only and (store is None or not Path(store).is_file()):
-        raise RnnlabError(f"--store {store}: no such file; run the backtest without --report "
-                          "first")
+        raise ArgumentError("store", None if store is None else str(store),
+                            "no such file; run the backtest with stored_only=False first",
+                            cli=f"--store {store}: no such file; run the backtest without "
+                            "--report first")
     with ExitStack() as stack:
         db = stack.enter_context(ResultStore(store)) if store is not None else None
         keys = [fold.key() for fold in folds]
@@ -116,11 +123,12 @@ def _not_stored(absent: list[Fold], total: int, store: str | Path,
     first = absent[0]
     others = ", ".join(f"{n} from rnnlab {v}" for v, n in sorted(versions.items())
                        if v != __version__)
-    return RnnlabError(
-        f"--report: {len(absent)} of {total} folds are not in {store} for rnnlab "
-        f"{__version__} (first: {first.ticker} {first.preset} {first.year} seed "
-        f"{first.seed}){f'; it holds {others}, keyed apart' if others else ''}; run the "
-        "backtest without --report")
+    problem = (f"{len(absent)} of {total} folds are not in {store} for rnnlab "
+               f"{__version__} (first: {first.ticker} {first.preset} {first.year} seed "
+               f"{first.seed}){f'; it holds {others}, keyed apart' if others else ''}; run the "
+               "backtest")
+    return ArgumentError("stored_only", True, f"{problem} with stored_only=False",
+                         cli=f"--report: {problem} without --report")
 
 
 def _read(source: PriceSource, columns: tuple[str, ...], missing: str,
@@ -148,11 +156,8 @@ def _check_year(prices: Prices, year: int) -> None:
 
 def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int | None) -> None:
     """Fail fast, before any file is read or worker started: every argument in range."""
-    if not years:
-        raise ArgumentError("years", [], "is empty; give at least one")
-    check_seeds(seeds)
-    for year in years:
-        in_range("years", year, 1000, 9998)
+    checks.years(years)
+    checks.seeds(seeds)
     check_workers(workers)
 
 
