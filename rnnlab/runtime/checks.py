@@ -27,11 +27,19 @@ MAX_THREADS = 256
 YEARS = (1000, 9998)
 
 
+class Shown(str):
+    """A value as an error message shows it (its repr, escaped and cut), unquoted."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def shown(value: object) -> object:
-    """``value`` as an error message shows it: long or odd text cut and escaped."""
+    """``value`` itself when short and plain (``None``, a number, a short str), else its
+    repr, control characters escaped and cut, so a message stays one readable line."""
+    plain = value is None or isinstance(value, (numbers.Number, str, np.generic))
     text = repr(value)
-    return value if len(text) <= 60 and isinstance(value, (int, float, str)) \
-        else printable(text)
+    return value if plain and printable(text) == text else Shown(printable(text))
 
 
 def integer(name: str, value: object, low: int, high: int | None = None) -> int:

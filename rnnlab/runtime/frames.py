@@ -51,12 +51,11 @@ def frame_dates(labels: Any) -> np.ndarray:
     (``checks.EXCHANGE_ZONE``), and are refused where that is not the day they show.
     Strings must be ``YYYY-MM-DD``; numbers are refused (they are not dates).
     """
-    times = getattr(labels, "dt", labels)  # a column's datetime methods, or the index's
     zone = getattr(getattr(labels, "dtype", None), "tz", None)
     if zone is not None:
-        shown = np.asarray(times.tz_localize(None).to_numpy()).astype("datetime64[D]")
-        local = times.tz_convert(EXCHANGE_ZONE).tz_localize(None).to_numpy()
-        dates = np.asarray(local).astype("datetime64[D]")
+        shown = np.asarray(_times(labels).tz_localize(None).to_numpy()).astype("datetime64[D]")
+        there = _times(_times(labels).tz_convert(EXCHANGE_ZONE)).tz_localize(None)
+        dates = np.asarray(there.to_numpy()).astype("datetime64[D]")
         moved = np.flatnonzero(dates != shown)
         if moved.size:
             raise RnnlabError(f"{FRAME_SOURCE} row {moved[0] + 1}: {shown[moved[0]]} in zone "
@@ -73,6 +72,11 @@ def frame_dates(labels: Any) -> np.ndarray:
                         dtype="datetime64[D]")
     raise RnnlabError(f"{FRAME_SOURCE}: the dates are {raw.dtype} numbers, not dates; use "
                       "YYYY-MM-DD strings or datetime64 values (pandas.to_datetime)")
+
+
+def _times(labels: Any) -> Any:
+    """The datetime methods of pandas ``labels``: a column's ``.dt``, or the index itself."""
+    return getattr(labels, "dt", labels)
 
 
 def _one_date(value: Any, row: int) -> np.datetime64:
@@ -129,5 +133,6 @@ def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop")
                               f" column {name}: not finite; use a real price or leave it empty")
     rows = np.arange(1, len(dates) + 1)
     check_magnitudes(table, rows, FRAME_SOURCE, columns, unit="row")
-    dates, table = ordered_rows(dates, table, rows, FRAME_SOURCE, tuple(columns), missing)
+    dates, table = ordered_rows(dates, table, rows, FRAME_SOURCE, tuple(columns), missing,
+                                unit="row")
     return Prices(dates, table, tuple(columns), FRAME_SOURCE)

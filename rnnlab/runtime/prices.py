@@ -175,8 +175,9 @@ def check_positive(prices: Prices, why: str) -> None:
                           f"on {prices.dates[row]}; {why} needs prices above zero")
 
 
-def ordered_rows(dates, table, lines, path, columns, missing):
-    """Sort by date, reject duplicates, then drop or fill empty cells."""
+def ordered_rows(dates, table, lines, path, columns, missing, unit="line"):
+    """Sort by date, reject duplicates, then drop or fill empty cells; errors name the
+    ``unit`` (line of a file, row of a DataFrame) from ``lines``."""
     if np.any(np.diff(dates) < np.timedelta64(0, "D")):
         warn(f"{path}: dates were not in ascending order; sorted them")
         order = np.argsort(dates, kind="stable")
@@ -198,8 +199,8 @@ def ordered_rows(dates, table, lines, path, columns, missing):
         return dates[~gaps], table[~gaps]
     if np.isnan(table[0]).any():
         raise RnnlabError(
-            f"{path} line {lines[0]}: the first row has no {'/'.join(empty)} to carry forward; "
-            "use --missing drop"
+            f"{path} {unit} {lines[0]}: the first row has no {'/'.join(empty)} to carry "
+            "forward; drop it or use missing='drop' (--missing drop)"
         )
     warn(f"{path}: filled {gaps.sum()} row(s) with the previous day's values: {gap_dates}")
     # Forward fill: each NaN takes the value of the last row where that column was set.

@@ -66,8 +66,9 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
 
     On ``executor`` when given, else in this process (``workers`` 1) or on a pool of
     ``workers`` local processes. When a job fails, the jobs not yet started are
-    cancelled, those finished or running are still yielded, then the first error raised. ``run`` must be a module-level function (it is pickled)
-    that sets its own PyTorch threads.
+    cancelled, those finished or running are still yielded, then the first error is
+    raised. ``run`` must be a module-level function (it is pickled) that sets its own
+    PyTorch threads.
     """
     if executor is None and workers <= 1:
         for key, job in jobs.items():
