@@ -178,7 +178,7 @@ def backtest(
                                 "else one per core; 1: one after another)."),
     scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
                                   "workers of this Dask scheduler (tcp://HOST:8786) instead; "
-                                  "needs rnnlab[dask]."),
+                                  "needs rnnlab\\[dask]."),
     store: Path = typer.Option(Path("runs/backtest.sqlite"), help="SQLite store of finished "
                                "folds: each is written as it finishes, and a rerun trains only "
                                "the folds not yet stored."),
@@ -194,7 +194,6 @@ def backtest(
     from contextlib import ExitStack
 
     from rnnlab.runtime.files import write_text
-    from rnnlab.training.api import backtest as run_backtest
 
     year_list = checks.years(_integers("--years", years, "2016,2017"))
     # The store's folder (runs/ by default) is created when missing; --out's must exist.
@@ -209,6 +208,8 @@ def backtest(
             from rnnlab.training.cluster import dask_executor
 
             executor = stack.enter_context(dask_executor(scheduler))
+        from rnnlab.training.api import backtest as run_backtest  # after the address check
+
         result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column,
                               workers=workers, executor=executor, store=store,
                               stored_only=report, progress=progress, missing=missing,

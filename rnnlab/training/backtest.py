@@ -14,7 +14,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import CancelledError, Executor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +27,7 @@ from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError
 from rnnlab.runtime.metrics import BASELINES, scores
 from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.training.cluster import lost_scheduler
 from rnnlab.training.data import fingerprint, input_columns
 from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
@@ -103,17 +104,23 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
                                        file=sys.stderr, disable=not progress or not todo))
         run_id = uuid.uuid4().hex
         pool = workers or default_workers(len(todo))
-        for i, outcome in finished(run_fold, {i: folds[i] for i in todo}, pool, executor):
-            if outcome.rnnlab_version != __version__:
-                raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
-                                  f"{outcome.rnnlab_version}, this process {__version__}; "
-                                  "install the same version on every worker")
-            if db:
-                fold = folds[i]
-                db.put(keys[i], fold.ticker, fold.preset, fold.recipe.to_dict(),
-                       outcome.result, outcome.seconds, run_id, outcome.worker)
-            results[i] = outcome.result
-            bar.update()
+        try:
+            for i, outcome in finished(run_fold, {i: folds[i] for i in todo}, pool, executor):
+                if outcome.rnnlab_version != __version__:
+                    raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
+                                      f"{outcome.rnnlab_version}, this process {__version__}; "
+                                      "install the same version on every worker")
+                if db:
+                    fold = folds[i]
+                    db.put(keys[i], fold.ticker, fold.preset, fold.recipe.to_dict(),
+                           outcome.result, outcome.seconds, run_id, outcome.worker)
+                results[i] = outcome.result
+                bar.update()
+        except (CancelledError, OSError) as error:
+            if executor is None:
+                raise
+            # a lost scheduler cancels every future, or breaks its connection
+            raise lost_scheduler(error, len(results) if db else 0, store) from None
     return [results[i] for i in range(len(folds))]
 
 
