@@ -129,13 +129,13 @@ def test_a_killed_scheduler_ends_in_one_line_and_the_rerun_resumes(tmp_path):
                               stderr=subprocess.DEVNULL, start_new_session=True)
     csv = write_prices(tmp_path / "TEST_prices.csv", days=900, start="2013-01-01")
     store = tmp_path / "bt.sqlite"
-    args = ["backtest", "--csv", csv, "--preset", "seed-gru", "--years", "2014,2015,2016",
-            "--epochs", "3", "--store", store, "--no-progress"]
+    args = ["backtest", "--csv", csv, "--preset", "ohlc-gru", "--years", "2014,2015,2016",
+            "--epochs", "2", "--store", store, "--no-progress"]
     try:
         client = subprocess.Popen([sys.executable, "-m", "rnnlab", *map(str, args),
                                    "--scheduler", address], env=env, text=True,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 400
         while stored_folds(store) < 1 and client.poll() is None and time.monotonic() < deadline:
             time.sleep(0.2)
         assert stored_folds(store) >= 1, client.communicate(timeout=5)

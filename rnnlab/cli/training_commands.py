@@ -178,7 +178,7 @@ def backtest(
                                 "else one per core; 1: one after another)."),
     scheduler: str = typer.Option(None, metavar="ADDRESS", help="Train the folds on the "
                                   "workers of this Dask scheduler (tcp://HOST:8786) instead; "
-                                  "needs rnnlab\\[dask]."),
+                                  "needs rnnlab[dask]."),
     store: Path = typer.Option(Path("runs/backtest.sqlite"), help="SQLite store of finished "
                                "folds: each is written as it finishes, and a rerun trains only "
                                "the folds not yet stored."),
