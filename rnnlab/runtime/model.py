@@ -162,8 +162,10 @@ class Model:
         Args:
             prices: anything ``rnnlab.read_prices`` reads (a CSV path, a DataFrame,
                 Prices) with the model's columns (``model.encoder.columns``).
-            start: ``YYYY-MM-DD``, the first day to forecast, or None for the default above.
-            end: ``YYYY-MM-DD``, the last day to forecast, or None for the file's last.
+            start: the first day to forecast (``YYYY-MM-DD``, ``datetime.date``,
+                ``numpy.datetime64``, pandas ``Timestamp``: see ``checks.date``), or None
+                for the default above.
+            end: the last day to forecast, on or after ``start``, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
@@ -219,8 +221,9 @@ class Model:
                 one-step errors on its training days (in scaled units), as one batch
                 (one chunk per core).
             seed: the noise's random seed.
-            start: ``YYYY-MM-DD``: start from the days of ``history`` before it, and score
-                the paths against the real days from it.
+            start: a date (as ``forecast`` takes): start from the days of ``history``
+                before it, and score the paths against the real days from it (so some
+                must follow it).
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:

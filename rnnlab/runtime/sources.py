@@ -26,10 +26,12 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
         source: a CSV path (a ``Date`` column in ``YYYY-MM-DD`` plus price
             columns), a pandas DataFrame with a ``Date`` column or a
             DatetimeIndex, or ``Prices`` (its ``columns`` are picked, in order).
-        columns: the numeric columns to keep, in order; a model's first is its target.
+        columns: the numeric columns to keep, in order (a ``str`` is one column); a
+            model's first is its target.
         missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
-        until: keep only the days before this date (a CSV's later rows are left out before
-            empty cells are handled, so its warnings concern only the days kept).
+        until: keep only the days before this date (any date ``checks.date`` takes; a
+            CSV's later rows are left out before empty cells are handled, so its warnings
+            concern only the days kept).
 
     Returns:
         ``Prices``: ``dates (days,)`` ascending ``datetime64[D]`` and
