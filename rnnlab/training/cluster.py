@@ -10,6 +10,7 @@ client starts; while the scheduler has no workers, a warning says so every
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import sys
@@ -46,7 +47,7 @@ def dask_executor(address: str) -> Iterator[Executor]:
         message = " ".join(str(error).split()) or type(error).__name__
         raise RnnlabError(f"--scheduler {address}: cannot connect ({message}); {HINT}") \
             from None
-    with client:
+    with client, quiet_dask():
         stop = threading.Event()
         threading.Thread(target=watch_workers, args=(client, address, stop), daemon=True,
                          name="rnnlab-dask-workers").start()
@@ -54,6 +55,22 @@ def dask_executor(address: str) -> Iterator[Executor]:
             yield client.get_executor()
         finally:
             stop.set()
+
+
+@contextmanager
+def quiet_dask() -> Iterator[None]:
+    """Dask's own log lines (a lost scheduler logs tracebacks) off while rnnlab says what
+    happened in one line."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def check_scheduler(address: str, timeout_s: float) -> str:
@@ -110,9 +127,10 @@ def watch_workers(client, address: str, stop: threading.Event) -> None:
 def lost_scheduler(error: BaseException, stored: int, store: object) -> RnnlabError:
     """The one line for folds lost with their scheduler (or executor): what happened, how
     many finished folds are stored, and the command that resumes."""
-    what = " ".join(str(error).split())[:160] or type(error).__name__
+    what = " ".join(str(error).split())[:160]
+    what = f"{type(error).__name__}: {what}" if what else type(error).__name__
     kept = (f"the {stored} finished fold(s) are stored in {store}; rerun the same "
             "`rnnlab backtest` command (or rnnlab.backtest with the same store) to train "
             "only the rest" if store is not None else
             "no store was given, so nothing was kept; pass a store to keep finished folds")
-    return RnnlabError(f"the executor lost the folds ({type(error).__name__}: {what}); {kept}")
+    return RnnlabError(f"the executor lost the folds ({what}); {kept}")

@@ -82,10 +82,10 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
         failed = None
         try:
             for future in as_completed(pending):
-                if future.cancelled():
-                    continue
+                if future.cancelled() and failed is not None:
+                    continue  # cancelled here, after the first failure
                 try:
-                    result = future.result()
+                    result = future.result()  # one cancelled by the executor raises too
                 except Exception as error:  # noqa: BLE001 - re-raised once the rest are in
                     # One job failed: queued jobs never start, but the ones already
                     # finished or running are still collected (a backtest stores them).
