@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from rnnlab.runtime.errors import RnnlabError, printable
 
@@ -41,20 +41,20 @@ def dask_executor(address: str) -> Iterator[Executor]:
         raise RnnlabError("--scheduler needs Dask distributed: pip install 'rnnlab[dask]'") \
             from None
     address = check_scheduler(address, CONNECT_TIMEOUT_S)
-    try:
-        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        message = " ".join(str(error).split()) or type(error).__name__
-        raise RnnlabError(f"--scheduler {address}: cannot connect ({message}); {HINT}") \
-            from None
-    with client, quiet_dask():
+    with ExitStack() as stack:
+        stack.enter_context(quiet_dask())  # outermost: the client's closing logs too
+        try:
+            client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            message = " ".join(str(error).split()) or type(error).__name__
+            raise RnnlabError(f"--scheduler {address}: cannot connect ({message}); {HINT}") \
+                from None
+        stack.enter_context(client)
         stop = threading.Event()
+        stack.callback(stop.set)
         threading.Thread(target=watch_workers, args=(client, address, stop), daemon=True,
                          name="rnnlab-dask-workers").start()
-        try:
-            yield client.get_executor()
-        finally:
-            stop.set()
+        yield client.get_executor()
 
 
 @contextmanager
