@@ -11,6 +11,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # help texts are plain text: "rnnlab[dask]" is an extra, not a rich markup tag
+    rich_markup_mode=None,
 )
 
 

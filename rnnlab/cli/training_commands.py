@@ -12,8 +12,8 @@ import typer
 from rnnlab.cli.app import app
 from rnnlab.cli.output import emit_json
 from rnnlab.cli.outputs import check_outputs
-from rnnlab.runtime.card_schema import MAX_SEED
-from rnnlab.runtime.errors import RnnlabError, in_range
+from rnnlab.runtime import checks
+from rnnlab.runtime.errors import RnnlabError
 
 CHECKPOINT_HELP = "A checkpoint written by `rnnlab train`."
 
@@ -22,19 +22,17 @@ def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def _seeds(text: str) -> list[int]:
+def _integers(option: str, text: str, example: str) -> list[int]:
+    """Comma-separated whole numbers; their checks are the API's (``rnnlab.runtime.checks``)."""
     try:
-        seeds = [int(part) for part in _names(text)]
+        return [int(part) for part in _names(text)]
     except ValueError:
-        raise RnnlabError(f"--seeds '{text}': use whole numbers separated by commas, "
-                          "e.g. 0,1,2") from None
-    if not seeds:
-        raise RnnlabError("--seeds: give at least one seed, e.g. 0")
-    for seed in seeds:
-        in_range("seeds", seed, 0, MAX_SEED)
-    if len(set(seeds)) < len(seeds):
-        raise RnnlabError(f"--seeds '{text}': a seed repeats; each gives the same model")
-    return seeds
+        raise RnnlabError(f"{option} '{text}': use whole numbers separated by commas, "
+                          f"e.g. {example}") from None
+
+
+def _seeds(text: str) -> list[int]:
+    return checks.seeds(_integers("--seeds", text, "0,1,2"))
 
 
 def _plot(path: Path, evaluation, title: str, target: str) -> None:
@@ -230,12 +228,8 @@ def backtest(
     from contextlib import ExitStack
 
     from rnnlab.runtime.files import write_text
-    from rnnlab.training.api import backtest as run_backtest
 
-    try:
-        year_list = [int(y) for y in _names(years)]
-    except ValueError:
-        raise RnnlabError(f"--years '{years}': use years separated by commas") from None
+    year_list = checks.years(_integers("--years", years, "2016,2017"))
     # The store's folder (runs/ by default) is created when missing; --out's must exist.
     check_outputs({"--store": store}, csv, make_parents=True)
     check_outputs({"--out": out, "--store": store if store.parent.is_dir() else None}, csv)
@@ -248,6 +242,8 @@ def backtest(
             from rnnlab.training.cluster import dask_executor
 
             executor = stack.enter_context(dask_executor(scheduler))
+        from rnnlab.training.api import backtest as run_backtest  # after the address check
+
         result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column,
                               workers=workers, executor=executor, store=store,
                               stored_only=report, progress=progress, missing=missing,

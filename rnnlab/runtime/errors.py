@@ -6,6 +6,7 @@ fault and says what would fix it. The CLI prints it and exits with code 2.
 
 from __future__ import annotations
 
+import numbers
 import re
 import warnings
 
@@ -26,13 +27,14 @@ class ArgumentError(RnnlabError):
     same error with its option instead (``--epochs 0: ...``), see :meth:`for_cli`.
     """
 
-    def __init__(self, name: str, value: object, problem: str) -> None:
-        self.name, self.value, self.problem = name, value, problem
+    def __init__(self, name: str, value: object, problem: str, cli: str | None = None) -> None:
+        self.name, self.value, self.problem, self.cli = name, value, problem, cli
         super().__init__(f"{name}={value!r}: {problem}")
 
     def for_cli(self) -> str:
-        """The message with the command-line option: ``--val-fraction 1.5: ...``."""
-        return f"--{self.name.replace('_', '-')} {self.value}: {self.problem}"
+        """The message with the command-line option: ``--val-fraction 1.5: ...``, or
+        ``cli``, the whole message in the CLI's words, where they differ more."""
+        return self.cli or f"--{self.name.replace('_', '-')} {self.value}: {self.problem}"
 
 
 class DataWarning(UserWarning):
@@ -53,9 +55,12 @@ def printable(text: str, limit: int = SHOWN_CHARS) -> str:
 def in_range(name: str, value: float, low: float, high: float | None = None) -> None:
     """Raise :class:`ArgumentError` unless ``low <= value <= high`` (``high`` None: no top).
 
-    Booleans and non-numbers are refused too, so ``window=True`` is not 1.
+    Booleans and non-numbers are refused too, so ``window=True`` is not 1; numpy's
+    numbers are numbers.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if (isinstance(value, bool) or type(value).__name__ == "bool_"
+            or not isinstance(value, numbers.Real) or value != value
+            or value in (float("inf"), float("-inf"))):
         raise ArgumentError(name, value, "must be a number")
     if high is None and value < low:
         raise ArgumentError(name, value, f"must be at least {low}")

@@ -16,16 +16,17 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from rnnlab.runtime import checks
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_schema import MAX_SEED
-from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
+from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
-from rnnlab.runtime.prices import Prices, check_positive, parse_date
+from rnnlab.runtime.prices import Prices, check_positive
 from rnnlab.runtime.results import Forecast, Generated
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED, resolve
-from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.runtime.sources import PriceSource, check_source, read_prices
 from rnnlab.runtime.textcard import TextCard, is_text
 from rnnlab.runtime.textmodel import TextModel
 
@@ -136,7 +137,7 @@ class Model:
         return self.run(start, steps, stateful=mode == "stateful", noise=noise)[0]
 
     def check_generation(self, steps: int, mode: str) -> None:
-        in_range("steps", steps, 1, MAX_STEPS)
+        checks.integer("steps", steps, 1, MAX_STEPS)
         if mode not in MODES:
             raise ArgumentError("mode", mode, "is unknown; use windowed or stateful")
         if self.arch.features > 1 and steps > 1:
@@ -163,22 +164,28 @@ class Model:
         Args:
             prices: anything ``rnnlab.read_prices`` reads (a CSV path, a DataFrame,
                 Prices) with the model's columns (``model.encoder.columns``).
-            start: ``YYYY-MM-DD``, the first day to forecast, or None for the default above.
-            end: ``YYYY-MM-DD``, the last day to forecast, or None for the file's last.
+            start: the first day to forecast (``YYYY-MM-DD``, ``datetime.date``,
+                ``numpy.datetime64``, pandas ``Timestamp``: see ``checks.date``), or None
+                for the default above.
+            end: the last day to forecast, on or after ``start``, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
             ``Forecast`` with ``(days,)`` prices and scores beside the baselines.
         """
-        prices = read_prices(prices, self.encoder.columns, missing)
+        start_day, end_day = checks.optional_date("start", start), checks.optional_date("end", end)
+        if start_day is not None and end_day is not None and end_day < start_day:
+            raise ArgumentError("end", str(end_day), f"is before start={str(start_day)!r}; "
+                                "give an end on or after the start")
+        prices = read_prices(check_source("prices", prices), self.encoder.columns, missing)
         self.check_prices(prices)
         dates = prices.dates
-        stop = len(dates) if end is None else prices.before(parse_date(end, "end") + 1)
+        stop = len(dates) if end is None else prices.before(end_day + 1)
         if start is None:
             first = prices.before(np.datetime64(self.card.train_end) + 1)
             first = first if first < stop else min(self.encoder.history_days, stop)
         else:
-            first = prices.before(parse_date(start, "start"))
+            first = prices.before(start_day)
         if first >= stop:
             given = ("start", start) if start is not None else ("end", end)
             if given[1] is None:
@@ -216,18 +223,22 @@ class Model:
                 one-step errors on its training days (in scaled units), as one batch
                 (one chunk per core).
             seed: the noise's random seed.
-            start: ``YYYY-MM-DD``: start from the days of ``history`` before it, and score
-                the paths against the real days from it.
+            start: a date (as ``forecast`` takes): start from the days of ``history``
+                before it, and score the paths against the real days from it (so some
+                must follow it).
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
             ``Generated``: ``values (max(1, samples), steps)`` prices.
         """
-        mode = mode or ("stateful" if samples else "windowed")
-        self.check_generation(steps, mode)
-        in_range("samples", samples, 0, MAX_SAMPLES)
-        in_range("seed", seed, 0, MAX_SEED)
-        raw, end, (known, actual) = self._history(history, start, missing)
+        steps = checks.integer("steps", steps, 1, MAX_STEPS)
+        samples = checks.integer("samples", samples, 0, MAX_SAMPLES)
+        seed = checks.integer("seed", seed, 0, MAX_SEED)
+        if mode is None:
+            mode = "stateful" if samples else "windowed"
+        self.check_generation(steps, checks.choice("mode", mode, MODES))
+        raw, end, (known, actual) = self._history(history, checks.optional_date("start", start),
+                                                  missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
@@ -255,7 +266,7 @@ class Model:
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
-    def _history(self, source: PriceSource | None, start: str | None, missing: str
+    def _history(self, source: PriceSource | None, start: np.datetime64 | None, missing: str
                 ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, np.ndarray]]:
         """Raw history ``(days, features)`` to generate from, its last date, and the real
         days after it: dates ``(k,)`` and target prices ``(k,)``."""
@@ -266,9 +277,13 @@ class Model:
             return (np.array(self.card.history, dtype=np.float64),
                     np.datetime64(self.card.history_end),
                     (np.empty(0, "datetime64[D]"), np.empty(0)))
-        prices = read_prices(source, self.encoder.columns, missing)
+        prices = read_prices(check_source("history", source), self.encoder.columns, missing)
         self.check_prices(prices)
-        cut = len(prices.dates) if start is None else prices.before(parse_date(start, "start"))
+        cut = len(prices.dates) if start is None else prices.before(start)
+        if start is not None and cut == len(prices.dates):
+            raise ArgumentError("start", str(start), f"is after the last day of {prices.path} "
+                                f"({prices.dates[-1]}), so no real days follow to score "
+                                "against; pick an earlier start or leave it out")
         raw = self.encoder.require(prices.values[:cut], self.encoder.history_days,
                                    "a generation start")
         warn_beyond_training(self.encoder, raw[-self.encoder.history_days:], prices.path)
@@ -308,7 +323,10 @@ def load(path: str | Path | None = None, threads: int | None = None,
     Raises:
         RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.
     """
-    path = resolve(path, default)
+    checks.choice("default", default, SHIPPED)
+    threads = checks.threads("threads", threads)
+    path = resolve(path if path is None else checks.path("path", path, "an rnnlab ONNX file "
+                                                         "or a shipped model's name"), default)
     if not path.is_file():
         raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export` or "
                           f"name a shipped model ({', '.join([*SHIPPED, *TEXT_SHIPPED])})")

@@ -44,16 +44,58 @@ class Prices:
     """Chosen columns of a price file, one row per trading day, dates ascending.
 
     Attributes:
-        dates: ``(days,)`` ``datetime64[D]``.
-        values: ``(days, len(columns))`` float64, all finite.
-        columns: the column names, in the order of ``values``' second axis.
-        path: the file the rows came from.
+        dates: ``(days,)`` ``datetime64[D]``, strictly ascending.
+        values: ``(days, len(columns))`` float64, all finite, none negative.
+        columns: the column names (a ``str`` is one), in the order of ``values``' second axis.
+        path: the file the rows came from (or a name for prices made in memory).
+
+    Constructing one that breaks these raises :class:`RnnlabError`, so no later step
+    computes on unsorted days or NaN; dates must be ``datetime64`` (not integers or
+    strings: read those with :func:`rnnlab.read_prices`).
     """
 
     dates: np.ndarray
     values: np.ndarray
     columns: tuple[str, ...]
-    path: str
+    path: str = "Prices"
+
+    def __post_init__(self) -> None:
+        dates, values = np.asarray(self.dates), np.asarray(self.values)
+        columns = (self.columns,) if isinstance(self.columns, str) else self.columns
+        where = f"Prices({self.path!r})" if isinstance(self.path, str) else "Prices"
+        if not isinstance(self.path, str):
+            raise ArgumentError("path", type(self.path).__name__, "must be a str naming "
+                                "where the prices came from")
+        if dates.ndim != 1 or dates.dtype.kind != "M":
+            raise RnnlabError(f"{where}: dates must be a 1-D datetime64 array, got "
+                              f"{dates.dtype} of shape {dates.shape}; convert them with "
+                              "numpy.array(dates, dtype='datetime64[D]') or use read_prices")
+        if values.ndim != 2 or values.dtype.kind not in "iuf":
+            raise RnnlabError(f"{where}: values must be a 2-D array of numbers (days, "
+                              f"columns), got {values.dtype} of shape {values.shape}; "
+                              "reshape one column with values.reshape(-1, 1)")
+        if (not isinstance(columns, (tuple, list)) or not columns
+                or not all(isinstance(c, str) and c for c in columns)
+                or len(set(columns)) < len(columns)):
+            raise RnnlabError(f"{where}: columns {columns!r} must be one or more distinct "
+                              "column names, e.g. ('High',)")
+        if values.shape != (len(dates), len(columns)):
+            raise RnnlabError(f"{where}: values have shape {values.shape}, but there are "
+                              f"{len(dates)} dates and {len(columns)} columns; give one row "
+                              "per date and one column per name")
+        dates, values = dates.astype("datetime64[D]"), values.astype(np.float64)
+        if np.isnat(dates).any() or np.any(np.diff(dates) <= np.timedelta64(0, "D")):
+            raise RnnlabError(f"{where}: dates must be distinct days in ascending order "
+                              "(no NaT); sort them, or read the prices with read_prices, "
+                              "which sorts them")
+        finite = np.isfinite(values)
+        if not finite.all() or (values < 0).any():
+            row, col = np.argwhere(~finite | (values < 0))[0]
+            raise RnnlabError(f"{where}: {columns[col]} is {values[row, col]:g} on "
+                              f"{dates[row]}; values must be finite and not negative (drop "
+                              "or fill that day)")
+        for name, value in (("dates", dates), ("values", values), ("columns", tuple(columns))):
+            object.__setattr__(self, name, value)
 
     def column(self, name: str) -> np.ndarray:
         """One column as ``(days,)``."""
@@ -133,8 +175,9 @@ def check_positive(prices: Prices, why: str) -> None:
                           f"on {prices.dates[row]}; {why} needs prices above zero")
 
 
-def ordered_rows(dates, table, lines, path, columns, missing):
-    """Sort by date, reject duplicates, then drop or fill empty cells."""
+def ordered_rows(dates, table, lines, path, columns, missing, unit="line"):
+    """Sort by date, reject duplicates, then drop or fill empty cells; errors name the
+    ``unit`` (line of a file, row of a DataFrame) from ``lines``."""
     if np.any(np.diff(dates) < np.timedelta64(0, "D")):
         warn(f"{path}: dates were not in ascending order; sorted them")
         order = np.argsort(dates, kind="stable")
@@ -156,8 +199,8 @@ def ordered_rows(dates, table, lines, path, columns, missing):
         return dates[~gaps], table[~gaps]
     if np.isnan(table[0]).any():
         raise RnnlabError(
-            f"{path} line {lines[0]}: the first row has no {'/'.join(empty)} to carry forward; "
-            "use --missing drop"
+            f"{path} {unit} {lines[0]}: the first row has no {'/'.join(empty)} to carry "
+            "forward; drop it or use missing='drop' (--missing drop)"
         )
     warn(f"{path}: filled {gaps.sum()} row(s) with the previous day's values: {gap_dates}")
     # Forward fill: each NaN takes the value of the last row where that column was set.

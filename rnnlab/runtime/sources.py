@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.runtime import checks
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.frames import is_frame, prices_from_frame
 from rnnlab.runtime.prices import MISSING_POLICIES, Prices
@@ -25,10 +26,12 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
         source: a CSV path (a ``Date`` column in ``YYYY-MM-DD`` plus price
             columns), a pandas DataFrame with a ``Date`` column or a
             DatetimeIndex, or ``Prices`` (its ``columns`` are picked, in order).
-        columns: the numeric columns to keep, in order; a model's first is its target.
+        columns: the numeric columns to keep, in order (a ``str`` is one column); a
+            model's first is its target.
         missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
-        until: keep only the days before this date (a CSV's later rows are left out before
-            empty cells are handled, so its warnings concern only the days kept).
+        until: keep only the days before this date (any date ``checks.date`` takes; a
+            CSV's later rows are left out before empty cells are handled, so its warnings
+            concern only the days kept).
 
     Returns:
         ``Prices``: ``dates (days,)`` ascending ``datetime64[D]`` and
@@ -37,18 +40,28 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     Raises:
         RnnlabError: one line naming the file, row and column at fault and the fix.
     """
-    columns = tuple(columns)
-    if missing not in MISSING_POLICIES:
-        raise ArgumentError("missing", missing,
-                            f"is unknown; use {' or '.join(MISSING_POLICIES)}")
+    columns = checks.names("columns", columns, "High")
+    checks.choice("missing", missing, MISSING_POLICIES)
+    until = checks.optional_date("until", until)
     if not isinstance(source, Prices) and not is_frame(source):
-        return read_csv(source, columns, missing, until)
+        return read_csv(check_source("source", source), columns, missing, until)
     prices = (pick_columns(source, columns) if isinstance(source, Prices)
               else prices_from_frame(source, columns, missing))
     if until is None:
         return prices
     keep = prices.before(until)
     return Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
+
+
+def check_source(name: str, source: object) -> PriceSource:
+    """``source`` if it is a price source; a CSV path as a ``Path``."""
+    if isinstance(source, Prices) or is_frame(source):
+        return source
+    if hasattr(source, "to_frame") and hasattr(source, "index"):
+        raise ArgumentError(name, type(source).__name__, "is a Series; pass a DataFrame "
+                            "with a Date column or DatetimeIndex and the price columns, "
+                            "e.g. series.to_frame('High')")
+    return checks.path(name, source, "a price CSV, a pandas DataFrame or rnnlab.Prices")
 
 
 def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:

@@ -6,6 +6,8 @@ arguments and prints.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
 from pathlib import Path
@@ -15,9 +17,12 @@ import torch
 
 from rnnlab.language.chartrain import CHAR_PRESETS
 from rnnlab.language.chartrained import TrainedText, train_text
+from rnnlab.runtime import checks
+from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.errors import ArgumentError
 from rnnlab.runtime.frames import is_frame
-from rnnlab.runtime.prices import Prices
-from rnnlab.runtime.sources import PriceSource
+from rnnlab.runtime.prices import MISSING_POLICIES, Prices
+from rnnlab.runtime.sources import PriceSource, check_source
 from rnnlab.training.backtest import backtest as run_backtest
 from rnnlab.training.backtest import summarize_folds
 from rnnlab.training.data import Split, load_split
@@ -29,9 +34,10 @@ from rnnlab.training.run import finish
 from rnnlab.training.run import train as train_run
 from rnnlab.training.seeds import SeedRun, train_each
 from rnnlab.training.trained import Trained, card_split
-from rnnlab.training.workers import check_seeds
 
 YEARS = (2014, 2015, 2016, 2017)
+DEVICES = ("auto", "cpu", "cuda")
+TICKER = re.compile(r"[A-Za-z0-9.-]{1,32}")
 
 
 def recipe_for(name: str, overrides: dict) -> Recipe:
@@ -70,13 +76,22 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
     ``precision="bf16"`` is accepted, and the result is a
     ``rnnlab.language.chartrained.TrainedText`` (see ``train_text`` there).
     """
+    seed = checks.integer("seed", seed, 0, MAX_SEED)
     if preset in CHAR_PRESETS:
         return train_text(prices, preset, seed, progress=progress, threads=threads,
                           **overrides)
+    threads = _check_run(device, progress, threads)
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     if threads:
         torch.set_num_threads(threads)
     return train_run(data, recipe, preset, seed, device, progress)
+
+
+def _check_run(device: str, progress: bool, threads: int | None) -> int | None:
+    """The arguments that say how to train, checked; the thread count."""
+    checks.choice("device", device, DEVICES)
+    checks.flag("progress", progress)
+    return checks.threads("threads", threads)
 
 
 def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
@@ -97,8 +112,8 @@ def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "20
     The other arguments are :func:`train`'s. Data, preset and seeds are checked here,
     before any worker starts.
     """
-    seeds = list(seeds)
-    check_seeds(seeds)
+    seeds = checks.seeds(seeds)
+    threads = _check_run(device, progress, threads)
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     return train_each(data, recipe, preset, seeds, device, threads, workers, progress)
 
@@ -106,10 +121,13 @@ def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "20
 def _prepare(prices: PriceSource, preset: str, split: str, target: str | None, missing: str,
              overrides: dict) -> tuple[Recipe, Split]:
     """The recipe (preset and overrides) and the prices split at ``split``."""
-    recipe = recipe_for(preset, overrides)
+    recipe = recipe_for(checks.text("preset", preset), overrides)
+    prices = check_source("prices", prices)
     if target is None:
         target = prices.columns[0] if isinstance(prices, Prices) else "High"
-    return recipe, load_split(prices, target, recipe.features, split, missing)
+    split = str(checks.date("split", split))
+    return recipe, load_split(prices, checks.text("target", target), recipe.features, split,
+                              missing)
 
 
 def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
@@ -133,9 +151,10 @@ def ensemble(members: Iterable[Trained | str | Path], prices: PriceSource,
     return finish(model, card, card_split(card, prices, missing), [], {"members": names})
 
 
-def backtest(sources: PriceSource | Iterable[PriceSource],
-             presets: str | Iterable[str] = ("seed-lstm",), years: Iterable[int] = YEARS,
-             seeds: Iterable[int] = (0,), *, target: str = "High", missing: str = "drop",
+def backtest(sources: PriceSource | Iterable[PriceSource] | dict[str, PriceSource],
+             presets: str | Iterable[str] = ("seed-lstm",),
+             years: int | Iterable[int] = YEARS, seeds: int | Iterable[int] = (0,), *,
+             target: str = "High", missing: str = "drop",
              workers: int | None = None, executor: Executor | None = None,
              store: str | Path | None = None, stored_only: bool = False,
              progress: bool = False, **overrides: Any) -> Backtest:
@@ -143,17 +162,20 @@ def backtest(sources: PriceSource | Iterable[PriceSource],
 
     Args:
         sources: one price source or several (one ticker each): CSV paths (the ticker is
-            the file name up to its first ``_``), DataFrames or :class:`rnnlab.Prices`.
-        presets: one preset name or several.
-        years: test years, one fold each (January 1 to December 31).
-        seeds: seeds per fold; the summary gives mean and sd over them.
+            the file name up to its first ``_``), DataFrames or :class:`rnnlab.Prices`;
+            or a dict ticker -> source, which several DataFrames need. No two sources
+            may have the same ticker.
+        presets: one preset name or several (no repeats).
+        years: one test year or several, one fold each (January 1 to December 31).
+        seeds: one seed or several per fold (no repeats); the summary gives mean and sd.
         target: the column to forecast.
         missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
         workers: folds trained in parallel local processes, one PyTorch thread each;
             None: every fold at once up to two per core, else one per core; 1: in this
             process.
         executor: any :class:`concurrent.futures.Executor` to train the folds on instead,
-            e.g. a Dask cluster's ``Client(address).get_executor()``. Each job carries its
+            e.g. a Dask cluster's ``Client(address).get_executor()`` (or the ``Client``
+            itself). Each job carries its
             prices, so workers need rnnlab of the same version but no access to the files.
         store: a SQLite file of finished folds (created when absent): folds already in it
             are read back, not trained, and each new fold is written the moment it
@@ -165,11 +187,70 @@ def backtest(sources: PriceSource | Iterable[PriceSource],
     Returns:
         ``rnnlab.Backtest``: every fold, and a summary beside the baselines.
     """
-    single = isinstance(sources, (str, Path, Prices)) or is_frame(sources)
-    names = [presets] if isinstance(presets, str) else list(presets)
-    for name in names:
+    names, sources = named_sources(sources)
+    presets = checks.names("presets", presets, "seed-lstm")
+    years, seeds = checks.years(years), checks.seeds(seeds)
+    for name in presets:
         recipe_for(name, overrides)  # fail fast, before any worker starts
-    folds = run_backtest([sources] if single else list(sources), names, list(years),
-                         list(seeds), target, overrides, workers, progress, executor, store,
-                         stored_only, missing)
+    checks.choice("missing", missing, MISSING_POLICIES)
+    checks.flag("progress", progress)
+    if stored_only is not False:
+        _check_stored(store, checks.flag("stored_only", stored_only))
+    if store is not None:
+        store = checks.path("store", store, "the SQLite file of finished folds")
+    if executor is not None and not isinstance(executor, Executor):
+        if not hasattr(executor, "get_executor"):
+            raise ArgumentError("executor", type(executor).__name__, "is not a "
+                                "concurrent.futures.Executor; pass one, e.g. a Dask "
+                                "client's client.get_executor()")
+        executor = executor.get_executor()  # a Dask Client: its Executor view
+    folds = run_backtest(sources, list(presets), years, seeds, checks.text("target", target),
+                         overrides, workers, progress, executor, store, stored_only, missing,
+                         names)
     return Backtest(folds, summarize_folds(folds))
+
+
+def named_sources(sources: object) -> tuple[list[str | None], list[PriceSource]]:
+    """A backtest's sources and their tickers (None: from the file name), checked.
+
+    ``sources`` is one source, several, or a dict ticker -> source. A DataFrame among
+    several must be named (a dict), and no two sources may share a ticker: their folds
+    would be merged into one summary row.
+    """
+    if isinstance(sources, dict):
+        items = list(sources.items())
+        for name, _ in items:
+            if not isinstance(name, str) or not TICKER.fullmatch(name):
+                raise ArgumentError("sources", checks.shown(name), "is not a ticker name; "
+                                    "name each source with letters, digits, '.' or '-', "
+                                    "e.g. {'IBM': frame}")
+    elif isinstance(sources, (str, os.PathLike, Prices)) or is_frame(sources):
+        items = [(None, sources)]
+    elif isinstance(sources, Iterable) and not isinstance(sources, bytes):
+        items = [(None, source) for source in sources]
+    else:
+        items = [(None, sources)]
+    if not items:
+        raise ArgumentError("sources", [], "is empty; give a price CSV, a DataFrame or "
+                            "several, e.g. {'IBM': frame}")
+    items = [(name, check_source("sources", source)) for name, source in items]
+    tickers = []
+    for name, source in items:
+        if name is None and is_frame(source) and len(items) > 1:
+            raise ArgumentError("sources", "DataFrame", "a DataFrame among several needs a "
+                                "name; pass a dict {'IBM': frame_ibm, 'AAPL': frame_aapl}")
+        path = source.path if isinstance(source, Prices) else str(source)
+        tickers.append(name or Path(path).name.split("_")[0])
+    repeated = sorted({t for t in tickers if tickers.count(t) > 1})
+    if repeated:
+        raise ArgumentError("sources", repeated[0], "names two sources; give each ticker once "
+                            "(their folds would share one summary row), or name them with a "
+                            "dict {name: source}")
+    return [name for name, _ in items], [source for _, source in items]
+
+
+def _check_stored(store: str | Path | None, stored_only: bool) -> None:
+    """``stored_only`` reads every fold from ``store``, which must be given."""
+    if stored_only and store is None:
+        raise ArgumentError("store", None, "stored_only=True reads every fold from a store; "
+                            "give store='runs/backtest.sqlite' (the store a backtest wrote)")

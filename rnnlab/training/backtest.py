@@ -14,7 +14,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from concurrent.futures import CancelledError, Executor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -22,23 +22,26 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab import __version__
-from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError, in_range
+from rnnlab.runtime import checks
+from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError
 from rnnlab.runtime.metrics import BASELINES, scores
 from rnnlab.runtime.prices import Prices, parse_date
 from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.training.cluster import lost_scheduler
 from rnnlab.training.data import fingerprint, input_columns
 from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
 from rnnlab.training.store import ResultStore
-from rnnlab.training.workers import check_seeds, check_workers, default_workers, finished
+from rnnlab.training.workers import check_workers, default_workers, finished
 
 
 def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
          seeds: Sequence[int], target: str = "High", overrides: dict | None = None,
-         missing: str = "drop") -> list[Fold]:
+         missing: str = "drop", names: Sequence[str | None] | None = None) -> list[Fold]:
     """Every fold, in a stable order (source, preset, year, seed), prices read once per file.
 
-    A source is a CSV path, a DataFrame or :class:`Prices` (see ``read_prices``).
+    A source is a CSV path, a DataFrame or :class:`Prices` (see ``read_prices``);
+    ``names`` are their tickers (None: the file name up to its first ``_``).
     """
     recipes = {name: preset(name).with_overrides(**(overrides or {})) for name in presets}
     data = {}  # (source index, columns) -> (prices, sha256): each file read once per columns
@@ -47,7 +50,10 @@ def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence
     for (s, source), name in itertools.product(enumerate(sources), presets):
         columns = input_columns(target, recipes[name].features)
         if (s, columns) not in data:
-            data[s, columns] = _read(source, columns, missing)[:2]
+            prices, sha256, _ = _read(source, columns, missing)
+            if names and names[s]:
+                prices = replace(prices, path=names[s])
+            data[s, columns] = prices, sha256
             for year in years:
                 _check_year(data[s, columns][0], year)
                 notes[s, columns, year] = _read(source, columns, missing, year)[2]
@@ -64,7 +70,7 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
              workers: int | None = None, progress: bool = False,
              executor: Executor | None = None,
              store: str | Path | None = None, stored_only: bool = False,
-             missing: str = "drop") -> list[dict]:
+             missing: str = "drop", names: Sequence[str | None] | None = None) -> list[dict]:
     """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
 
     Folds run on ``executor`` when given, else on a pool of ``workers`` local processes
@@ -77,10 +83,12 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
     from tqdm.auto import tqdm
 
     _check_arguments(years, seeds, workers)
-    folds = plan(sources, presets, years, seeds, target, overrides, missing)
+    folds = plan(sources, presets, years, seeds, target, overrides, missing, names)
     if stored_only and (store is None or not Path(store).is_file()):
-        raise RnnlabError(f"--store {store}: no such file; run the backtest without --report "
-                          "first")
+        raise ArgumentError("store", None if store is None else str(store),
+                            "no such file; run the backtest with stored_only=False first",
+                            cli=f"--store {store}: no such file; run the backtest without "
+                            "--report first")
     with ExitStack() as stack:
         db = stack.enter_context(ResultStore(store)) if store is not None else None
         keys = [fold.key() for fold in folds]
@@ -96,17 +104,23 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
                                        file=sys.stderr, disable=not progress or not todo))
         run_id = uuid.uuid4().hex
         pool = workers or default_workers(len(todo))
-        for i, outcome in finished(run_fold, {i: folds[i] for i in todo}, pool, executor):
-            if outcome.rnnlab_version != __version__:
-                raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
-                                  f"{outcome.rnnlab_version}, this process {__version__}; "
-                                  "install the same version on every worker")
-            if db:
-                fold = folds[i]
-                db.put(keys[i], fold.ticker, fold.preset, fold.recipe.to_dict(),
-                       outcome.result, outcome.seconds, run_id, outcome.worker)
-            results[i] = outcome.result
-            bar.update()
+        try:
+            for i, outcome in finished(run_fold, {i: folds[i] for i in todo}, pool, executor):
+                if outcome.rnnlab_version != __version__:
+                    raise RnnlabError(f"worker {outcome.worker} runs rnnlab "
+                                      f"{outcome.rnnlab_version}, this process {__version__}; "
+                                      "install the same version on every worker")
+                if db:
+                    fold = folds[i]
+                    db.put(keys[i], fold.ticker, fold.preset, fold.recipe.to_dict(),
+                           outcome.result, outcome.seconds, run_id, outcome.worker)
+                results[i] = outcome.result
+                bar.update()
+        except (CancelledError, OSError) as error:
+            if executor is None:
+                raise
+            # a lost scheduler cancels every future, or breaks its connection
+            raise lost_scheduler(error, len(results) if db else 0, store) from None
     return [results[i] for i in range(len(folds))]
 
 
@@ -116,11 +130,12 @@ def _not_stored(absent: list[Fold], total: int, store: str | Path,
     first = absent[0]
     others = ", ".join(f"{n} from rnnlab {v}" for v, n in sorted(versions.items())
                        if v != __version__)
-    return RnnlabError(
-        f"--report: {len(absent)} of {total} folds are not in {store} for rnnlab "
-        f"{__version__} (first: {first.ticker} {first.preset} {first.year} seed "
-        f"{first.seed}){f'; it holds {others}, keyed apart' if others else ''}; run the "
-        "backtest without --report")
+    problem = (f"{len(absent)} of {total} folds are not in {store} for rnnlab "
+               f"{__version__} (first: {first.ticker} {first.preset} {first.year} seed "
+               f"{first.seed}){f'; it holds {others}, keyed apart' if others else ''}; run the "
+               "backtest")
+    return ArgumentError("stored_only", True, f"{problem} with stored_only=False",
+                         cli=f"--report: {problem} without --report")
 
 
 def _read(source: PriceSource, columns: tuple[str, ...], missing: str,
@@ -148,11 +163,8 @@ def _check_year(prices: Prices, year: int) -> None:
 
 def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int | None) -> None:
     """Fail fast, before any file is read or worker started: every argument in range."""
-    if not years:
-        raise ArgumentError("years", [], "is empty; give at least one")
-    check_seeds(seeds)
-    for year in years:
-        in_range("years", year, 1000, 9998)
+    checks.years(years)
+    checks.seeds(seeds)
     check_workers(workers)
 
 

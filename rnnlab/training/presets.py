@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from rnnlab.runtime import checks
 from rnnlab.runtime.card_schema import CELLS, MAX_LAYERS, MAX_UNITS, MAX_WINDOW
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
 from rnnlab.runtime.preprocessing import TRANSFORMS
@@ -55,6 +56,13 @@ class Recipe:
         if unknown:
             raise RnnlabError(f"{', '.join(unknown)}: not a training setting; use one of "
                               f"{', '.join(f.name for f in fields(self))}")
+        for name in (n for n in RANGES if n in changes):  # numpy numbers become Python's
+            low, high = RANGES[name]
+            if isinstance(low, int):
+                changes[name] = checks.integer(name, changes[name], low, high)
+            else:
+                in_range(name, changes[name], low, high)
+                changes[name] = float(changes[name])
         recipe = replace(self, **changes)
         recipe.check(changes)
         return recipe

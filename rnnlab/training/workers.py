@@ -13,13 +13,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from typing import TypeVar
 
-from rnnlab.runtime.card_schema import MAX_SEED
-from rnnlab.runtime.errors import ArgumentError, in_range
+from rnnlab.runtime import checks
 
 MAX_WORKERS = 64
 MAX_THREADS = 256
@@ -56,17 +55,9 @@ def default_workers(jobs: int, threads: int = 1) -> int:
 def check_workers(workers: int | None, threads: int = 1) -> None:
     """Raise :class:`ArgumentError` for a worker or thread count out of range (None: the
     default workers)."""
-    if workers is not None:
-        in_range("workers", workers, 1, MAX_WORKERS)
-    in_range("threads", threads, 1, MAX_THREADS)
+    checks.optional_integer("workers", workers, 1, MAX_WORKERS)
+    checks.integer("threads", threads, 1, MAX_THREADS)
 
-
-def check_seeds(seeds: Sequence[int]) -> None:
-    """Raise :class:`ArgumentError` for no seeds or a seed out of range."""
-    if not seeds:
-        raise ArgumentError("seeds", list(seeds), "is empty; give at least one")
-    for seed in seeds:
-        in_range("seeds", seed, 0, MAX_SEED)
 
 
 def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
@@ -74,8 +65,10 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
     """Each job's key and ``run(job)``, in the order the jobs finish.
 
     On ``executor`` when given, else in this process (``workers`` 1) or on a pool of
-    ``workers`` local processes. ``run`` must be a module-level function (it is pickled)
-    that sets its own PyTorch threads.
+    ``workers`` local processes. When a job fails, the jobs not yet started are
+    cancelled, those finished or running are still yielded, then the first error is
+    raised. ``run`` must be a module-level function (it is pickled) that sets its own
+    PyTorch threads.
     """
     if executor is None and workers <= 1:
         for key, job in jobs.items():
@@ -86,12 +79,26 @@ def finished(run: Callable[[Job], Result], jobs: dict[Key, Job], workers: int,
             executor = stack.enter_context(ProcessPoolExecutor(
                 max_workers=workers, initializer=exit_with_parent, initargs=(os.getpid(),)))
         pending = {executor.submit(run, job): key for key, job in jobs.items()}
+        failed = None
         try:
             for future in as_completed(pending):
-                yield pending[future], future.result()
+                if future.cancelled() and failed is not None:
+                    continue  # cancelled here, after the first failure
+                try:
+                    result = future.result()  # one cancelled by the executor raises too
+                except Exception as error:  # noqa: BLE001 - re-raised once the rest are in
+                    # One job failed: queued jobs never start, but the ones already
+                    # finished or running are still collected (a backtest stores them).
+                    failed = failed or error
+                    for other in pending:
+                        other.cancel()
+                    continue
+                yield pending[future], result
         finally:
             for future in pending:
-                future.cancel()  # an error or Ctrl-C: queued jobs never start
+                future.cancel()  # Ctrl-C, or the caller stopped: queued jobs never start
+        if failed is not None:
+            raise failed
 
 
 def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
