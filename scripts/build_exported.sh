@@ -9,6 +9,11 @@
 # keeps every shipped file's weights and card and writes them again with this version's
 # graph (`rnnlab export FILE.onnx`): what a change to the exporter alone needs, where
 # retraining on another CPU would move the weights in their last digits.
+#   bash scripts/build_exported.sh --rescore [path/to/IBM...csv]
+# keeps the weights of the shipped generators (lstm, gru, return-gru), re-centres
+# return-gru's head's bias on its training days (no learned drift: what training now does
+# after the fit) and scores their cards again (generation as a distribution); a minute or
+# two, not a retraining (scripts/refit_head.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shipped=(lstm gru ohlc-gru return-gru)
@@ -16,6 +21,13 @@ if [ "${1:-}" = "--graph-only" ]; then
   for name in "${shipped[@]}"; do
     file="exported/ibm-high-$name.onnx"
     rnnlab export "$file" -o "$file.new.onnx"
+    mv "$file.new.onnx" "$file"
+  done
+elif [ "${1:-}" = "--rescore" ]; then
+  csv=${2:-../shared/data/IBM_2006-01-01_to_2018-01-01.csv}
+  for name in lstm gru return-gru; do
+    file="exported/ibm-high-$name.onnx"
+    python scripts/refit_head.py "$file" "$csv" -o "$file.new.onnx"
     mv "$file.new.onnx" "$file"
   done
 else

@@ -26,7 +26,7 @@ def test_forecast_equals_training_side_evaluation(tiny):
 
 def test_generate_from_stored_window_equals_training_side(tiny):
     model = load(tiny["onnx"])
-    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]))
+    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]), samples=0)
     np.testing.assert_allclose(generated.values[0], tiny["run"].result["predictions"]
                                ["generation"], atol=1e-3)
     assert str(generated.start_date) == "2015-07-31" and str(generated.dates[0]) == "2015-08-03"
@@ -110,7 +110,7 @@ def test_bad_csvs_for_a_model(tiny, tmp_path):
 def test_sampled_paths_spread_around_the_deterministic_one(tiny):
     model = load(tiny["onnx"])
     assert model.card.residual_sd > 0
-    plain = model.generate(30)
+    plain = model.generate(30, samples=0)
     sampled = model.generate(30, samples=200, seed=1)
     assert sampled.values.shape == (200, 30)
     np.testing.assert_array_equal(model.generate(30, samples=200, seed=1).values, sampled.values)

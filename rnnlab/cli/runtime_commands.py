@@ -11,6 +11,7 @@ from rnnlab.cli.output import emit_json, write_table
 from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
+from rnnlab.runtime.paths import PATHS, format_paths_table
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, resolve
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
@@ -71,13 +72,16 @@ def generate(
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
                              "many times cheaper (measured in benchmarks/sampling.md)."),
-    out: Path = typer.Option(None, help="Write Date,generated (with --samples: Date,median,"
-                             "p05,p95), and actual where --csv has the days, to this CSV."),
+    out: Path = typer.Option(None, help="Write Date,median,p05,p95 (with --samples 0: "
+                             "Date,generated), and actual where --csv has the days, to this "
+                             "CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
-    plot: Path = typer.Option(None, help="Draw the generated path to this PNG (with "
-                              "--samples: a fan chart)."),
-    samples: int = typer.Option(0, help="Sample this many noisy paths in one batched run and "
-                                "report their median and 5-95% band."),
+    plot: Path = typer.Option(None, help="Draw the fan chart (median and 5-95% band) to this "
+                              "PNG (with --samples 0: the one path)."),
+    samples: int = typer.Option(PATHS, help="Sample this many noisy paths in one batched run "
+                                "(noise: the model's residual spread on its training days) and "
+                                "report their median and 5-95% band; 0: the path of the mean "
+                                "one-step forecast, fed back (not a forecast of the path)."),
     seed: int = typer.Option(0, help="Random seed for --samples."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
@@ -91,8 +95,7 @@ def generate(
     if plot:
         from rnnlab.plots import save_lines
 
-        lines = {f"median of {samples} sampled paths" if samples
-                 else f"generated ({result.mode})": result.median}
+        lines = {result.label: result.median}
         if len(result.actual):
             lines = {f"real {target}": result.table()[1]["actual"], **lines}
         save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
@@ -107,8 +110,8 @@ def generate(
         emit_json(summary)
         return
     typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
-               f"{result.start_value:.2f}), {result.mode} generation"
-               + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
+               f"{result.start_value:.2f}), {result.mode} generation; "
+               + (f"{result.label} and their 5-95% band" if samples else result.label))
     (low, high), median = result.band, result.median
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
     for k in shown:
@@ -116,8 +119,8 @@ def generate(
         typer.echo(f"  {result.dates[k]}  {median[k]:9.2f}{band}"
                    + ("  ..." if k == 4 and steps > 10 else ""))
     if result.scores:
-        typer.echo(format_table(result.scores, f"scored against {len(result.actual)} real days "
-                                f"of {csv.name}:"))
+        typer.echo(format_paths_table(result.scores, f"scored as distributions against "
+                                      f"{len(result.actual)} real days of {csv.name}:"))
 
 
 @app.command()
@@ -142,8 +145,11 @@ def info(
     typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
-    for view in ("one_step", "generation"):
-        if view in card.metrics:
-            m = card.metrics
-            typer.echo(format_table(m[view], f"  test {view.replace('_', '-')} "
-                                    f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
+    m = card.metrics
+    for view, formatter in (("one_step", format_table), ("generation", format_paths_table)):
+        if view in m:
+            formatter = format_table if "crps" not in next(iter(m[view].values())) else formatter
+            typer.echo(formatter(m[view], f"  test {view.replace('_', '-')} "
+                                 f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
+    typer.echo(f"  noise      sampled paths add N(0, {card.residual_sd:.4g}) to each scaled "
+               "prediction: the spread of its one-step errors on its training days")

@@ -20,6 +20,7 @@ from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_schema import MAX_SEED
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
+from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
 from rnnlab.runtime.prices import Prices, check_positive, parse_date
@@ -199,9 +200,15 @@ class Model:
         )
 
     def generate(self, steps: int, history: PriceSource | None = None, mode: str | None = None,
-                 samples: int = 0, seed: int = 0, start: str | None = None,
+                 samples: int = PATHS, seed: int = 0, start: str | None = None,
                  missing: str = "drop") -> Generated:
         """Generate ``steps`` trading days after the history, feeding each prediction back.
+
+        By default ``samples`` paths, each prediction perturbed by noise before it is fed
+        back: a distribution of paths, summarised by its median and 5-95% band per day.
+        ``samples=0`` gives the one path of the mean one-step forecast, fed back: not a
+        forecast of the path (its every step assumes the most likely day, which no real
+        path does).
 
         Args:
             steps: trading days to generate, 1 to ``MAX_STEPS``.
@@ -209,13 +216,16 @@ class Model:
                 None: the last training days stored in the model.
             mode: ``"windowed"`` (re-run the window, as trained) or ``"stateful"`` (one
                 cell update per step); None: windowed for one path, stateful for samples.
-            samples: 0 for the one deterministic path; N for N paths, each prediction
-                perturbed by Gaussian noise with the standard deviation of the model's
-                one-step errors on its training days (in scaled units), as one batch
-                (one chunk per core).
+            samples: N (default ``PATHS``) for N paths, each prediction perturbed by
+                Gaussian noise with the standard deviation of the model's one-step errors
+                on its training days (``card.residual_sd``, in scaled units), as one batch
+                (one chunk per core); 0 for the path of the mean one-step forecast.
             seed: the noise's random seed.
             start: ``YYYY-MM-DD``: start from the days of ``history`` before it, and score
-                the paths against the real days from it.
+                the paths against the real days from it as distributions (CRPS, 50%/90%
+                band coverage, pinball loss, median-path RMSE; ``rnnlab.runtime.paths``)
+                beside two generators that know nothing: flat with a naive fan and a
+                drift walk, both resampling the history's daily returns.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
@@ -245,11 +255,8 @@ class Model:
         warn_implausible(values, dates)
         scores = None
         if len(actual):
-            name = "median path" if samples else "generated"
-            # univariate: the real days after the history are whole rows of its inputs
-            rows = np.r_[raw, actual[:, None]]
-            scores = score_one_step(self.encoder, rows, len(raw),
-                                    {name: np.median(values, axis=0)[:len(actual)]})
+            name = "model" if samples else "mean-forecast path"
+            scores = compare_paths(actual, {name: values}, raw[:, 0], seed, samples or PATHS)
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 

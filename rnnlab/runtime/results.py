@@ -67,7 +67,9 @@ class Generated:
         mode: ``"windowed"`` or ``"stateful"``.
         sampled: whether the paths are noisy samples (``samples > 0``).
         actual: ``(scored,)`` real prices on the first ``scored`` dates (may be empty).
-        scores: the median path's scores beside the baselines on those days, or None.
+        scores: on those days, the paths scored as distributions beside the generating
+            baselines (``rnnlab.runtime.paths.compare_paths``: CRPS, coverage of the
+            50% and 90% bands, pinball loss, median-path RMSE), or None.
     """
 
     dates: np.ndarray
@@ -78,6 +80,13 @@ class Generated:
     sampled: bool = False
     actual: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: dict | None = None
+
+    @property
+    def label(self) -> str:
+        """What the central line is: a sample's median, or the mean forecast's path."""
+        if self.sampled:
+            return f"median of {len(self.values)} sampled paths"
+        return "path of the mean one-step forecast"
 
     @cached_property
     def median(self) -> np.ndarray:

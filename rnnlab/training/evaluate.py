@@ -6,7 +6,9 @@ Two views of the same days:
 - ``one_step``: each day forecast from the true history before it (the
   notebook's benchmark); persistence is the bar to beat.
 - ``generation``: the whole test period generated free-running from the true
-  last ``window`` training days. (The notebook starts from ``X_train[-1]``, a
+  last ``window`` training days: ``PATHS`` sampled paths (windowed, the noise of
+  ``card.residual_sd``, seed 0) and the path of the mean one-step forecast, scored
+  as distributions beside the generating baselines (:mod:`rnnlab.runtime.paths`). (The notebook starts from ``X_train[-1]``, a
   window that ends one day early, so its first value really is for the last
   training day; rnnlab starts from the window that ends on the last training day.)
 """
@@ -19,6 +21,7 @@ import torch
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
+from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.training.data import Split
 from rnnlab.training.model import Forecaster
 
@@ -64,8 +67,13 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
     }
     if card.architecture.features == 1 and not card.architecture.skip:  # it can feed itself
         start = encoder.last_window(raw[:first])
-        generated = encoder.path_levels(windowed_loop(predict, start, len(actual)), last_known)[0]
-        result["generation"] = score_one_step(encoder, raw, first, {"model": generated})
+        steps = len(actual)
+        generated = encoder.path_levels(windowed_loop(predict, start, steps), last_known)[0]
+        noise = np.random.default_rng(0).normal(0.0, card.residual_sd, (steps, PATHS))
+        sampled = encoder.path_levels(
+            windowed_loop(predict, np.repeat(start, PATHS, axis=0), steps, noise), last_known)
+        result["generation"] = compare_paths(
+            actual, {"model": sampled, "mean-forecast path": generated[None]}, target[:first])
         result["predictions"]["generation"] = generated.tolist()
     return result
 
