@@ -8,9 +8,10 @@ Two views of the same days:
 - ``generation``: the whole test period generated free-running from the true
   last ``window`` training days: ``PATHS`` sampled paths (windowed, the noise of
   ``card.residual_sd``, seed 0) and the path of the mean one-step forecast, scored
-  as distributions beside the generating baselines (:mod:`rnnlab.runtime.paths`). (The notebook starts from ``X_train[-1]``, a
-  window that ends one day early, so its first value really is for the last
-  training day; rnnlab starts from the window that ends on the last training day.)
+  as distributions beside the generating baselines (:mod:`rnnlab.runtime.paths`).
+  (The notebook starts from ``X_train[-1]``, a window that ends one day early, so
+  its first value really is for the last training day; rnnlab starts from the
+  window that ends on the last training day.)
 """
 
 from __future__ import annotations
