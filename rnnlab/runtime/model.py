@@ -194,7 +194,8 @@ class Model:
         return Forecast(
             dates=dates[first:stop], actual=target[first:], predicted=predicted[:-1],
             previous=target[first - 1:-1],
-            scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]}),
+            scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]},
+                                  ~prices.unscored[first:stop]),
             next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
             next_value=float(predicted[-1]),
         )
@@ -235,7 +236,7 @@ class Model:
         self.check_generation(steps, mode)
         in_range("samples", samples, 0, MAX_SAMPLES)
         in_range("seed", seed, 0, MAX_SEED)
-        raw, end, (known, actual) = self._history(history, start, missing)
+        raw, end, (known, actual, unscored) = self._history(history, start, missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
@@ -246,7 +247,7 @@ class Model:
                                               raw[-1, 0])
         # Step k is the k-th trading day after the history: where the prices have those
         # days, label the steps with their real dates, after them with weekdays.
-        known, actual = known[:steps], actual[:steps]
+        known, actual, unscored = known[:steps], actual[:steps], unscored[:steps]
         after = known[-1] if len(known) else end
         dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
                                               roll="forward")]
@@ -256,28 +257,31 @@ class Model:
         scores = None
         if len(actual):
             name = "model" if samples else "mean-forecast path"
-            scores = compare_paths(actual, {name: values}, raw[:, 0], seed, samples or PATHS)
+            scores = compare_paths(actual, {name: values}, raw[:, 0], seed, samples or PATHS,
+                                   ~unscored)
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
     def _history(self, source: PriceSource | None, start: str | None, missing: str
-                ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, np.ndarray]]:
+                ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, ...]]:
         """Raw history ``(days, features)`` to generate from, its last date, and the real
-        days after it: dates ``(k,)`` and target prices ``(k,)``."""
+        days after it: dates ``(k,)``, target prices ``(k,)`` and whether each target was
+        filled (``(k,)`` bool: not scored)."""
         if source is None:
             if start is not None:
                 raise RnnlabError("--start: needs --csv (history= in Python), the prices to "
                                   "take history and actuals from")
             return (np.array(self.card.history, dtype=np.float64),
                     np.datetime64(self.card.history_end),
-                    (np.empty(0, "datetime64[D]"), np.empty(0)))
+                    (np.empty(0, "datetime64[D]"), np.empty(0), np.empty(0, bool)))
         prices = read_prices(source, self.encoder.columns, missing)
         self.check_prices(prices)
         cut = len(prices.dates) if start is None else prices.before(parse_date(start, "start"))
         raw = self.encoder.require(prices.values[:cut], self.encoder.history_days,
                                    "a generation start")
         warn_beyond_training(self.encoder, raw[-self.encoder.history_days:], prices.path)
-        return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
+        return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0],
+                                            prices.unscored[cut:])
 
     def check_prices(self, prices: Prices) -> None:
         """The model's columns, and prices above zero where its transform needs them."""

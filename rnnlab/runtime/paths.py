@@ -83,7 +83,8 @@ def naive_paths(history: np.ndarray, days: int, paths: int = PATHS, seed: int = 
 
 
 def compare_paths(actual: np.ndarray, generated: dict[str, np.ndarray], history: np.ndarray,
-                  seed: int = 0, paths: int = PATHS) -> dict[str, dict[str, float]]:
+                  seed: int = 0, paths: int = PATHS, scored: np.ndarray | None = None
+                  ) -> dict[str, dict[str, float]]:
     """Scores of each named generator and of both baselines on the same ``actual`` days.
 
     Args:
@@ -91,11 +92,13 @@ def compare_paths(actual: np.ndarray, generated: dict[str, np.ndarray], history:
         generated: name -> ``(n, >= days)`` paths (n = 1 for a deterministic path).
         history: ``(h,)`` the target's prices before the first day (the baselines'
             returns, their last one the start of every path).
+        scored: ``(days,)`` bool, the days to score (a filled target is never an actual),
+            or None for every day.
     """
-    table = {name: score_paths(values, actual) for name, values in generated.items()}
-    for name, values in naive_paths(history, len(actual), paths, seed).items():
-        table[name] = score_paths(values, actual)
-    return table
+    keep = np.ones(len(actual), dtype=bool) if scored is None else np.asarray(scored, bool)
+    everyone = {**generated, **naive_paths(history, len(actual), paths, seed)}
+    return {name: score_paths(np.asarray(values)[:, :len(actual)][:, keep], actual[keep])
+            for name, values in everyone.items()}
 
 
 def format_paths_table(table: dict[str, dict[str, float]], title: str = "") -> str:

@@ -58,11 +58,12 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
     one_step = encoder.next_levels(predict(windows), previous)
 
     dates = split.prices.dates[first:]
+    scored = ~split.prices.unscored[first:]  # a filled target is an input, never an actual
     result = {
         "test_start": str(dates[0]),
         "test_end": str(dates[-1]),
-        "days": int(len(actual)),
-        "one_step": score_one_step(encoder, raw, first, {"model": one_step}),
+        "days": int(scored.sum()),  # the days scored
+        "one_step": score_one_step(encoder, raw, first, {"model": one_step}, scored),
         "predictions": {"dates": [str(d) for d in dates], "actual": actual.tolist(),
                         "one_step": one_step.tolist()},
     }
@@ -74,7 +75,8 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
         sampled = encoder.path_levels(
             windowed_loop(predict, np.repeat(start, PATHS, axis=0), steps, noise), last_known)
         result["generation"] = compare_paths(
-            actual, {"model": sampled, "mean-forecast path": generated[None]}, target[:first])
+            actual, {"model": sampled, "mean-forecast path": generated[None]}, target[:first],
+            scored=scored)
         result["predictions"]["generation"] = generated.tolist()
     return result
 
