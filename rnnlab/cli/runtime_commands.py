@@ -30,13 +30,16 @@ def forecast(
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     plot: Path = typer.Option(None, help="Draw actual vs forecast to this PNG."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
+    interval: float = typer.Option(None, help="Add split-conformal intervals of this nominal "
+                                   "coverage (e.g. 0.9), calibrated on the model's one-step "
+                                   "errors on the 250 days before the first forecast day."),
 ) -> None:
     """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
     the model's inputs, fit on the rows before the first forecast day), close-anchored
     (when Close is an input), persistence and flat."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model, FORECASTER)])
     forecaster = load(model, default=FORECASTER)
-    result = forecaster.forecast(csv, start, end, missing)
+    result = forecaster.forecast(csv, start, end, missing, interval)
     target = forecaster.card.target
     if out:
         write_table(out, *result.table())
@@ -45,17 +48,29 @@ def forecast(
 
         save_lines(plot, result.dates, {f"real {target}": result.actual,
                                         "one-step forecast": result.predicted},
-                   f"{forecaster.path.name}: one-step forecasts", target)
+                   f"{forecaster.path.name}: one-step forecasts", target,
+                   band=None if interval is None else (result.lower[:-1], result.upper[:-1]),
+                   band_label=f"{interval:.0%} conformal interval" if interval else "")
     summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
                "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
                "next": {"date": result.next_date, "forecast": result.next_value}}
+    if interval is not None:
+        summary["interval"] = {"level": interval, "coverage": result.coverage,
+                               "lower": result.lower, "upper": result.upper}
+        summary["next"] |= {"lower": result.lower[-1], "upper": result.upper[-1]}
     if json_:
         emit_json(summary)
         return
     title = (f"{forecaster.path.name} on {csv.name}: one-step {target}, "
              f"{summary['start']} to {summary['end']} ({summary['days']} days)")
     typer.echo(format_table(result.scores, title))
-    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+    if interval is None:
+        typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+        return
+    typer.echo(f"{interval:.0%} conformal interval held the real {target} on "
+               f"{result.coverage:.1%} of these days")
+    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f} "
+               f"({result.lower[-1]:.2f} to {result.upper[-1]:.2f})")
 
 
 @app.command()

@@ -19,6 +19,7 @@ import onnxruntime as ort
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.conformal import calibrate
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
 from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
@@ -151,7 +152,7 @@ class Model:
     # -- in prices ------------------------------------------------------------------------
 
     def forecast(self, prices: PriceSource, start: str | None = None, end: str | None = None,
-                 missing: str = "drop") -> Forecast:
+                 missing: str = "drop", interval: float | None = None) -> Forecast:
         """One-step forecasts for the days from ``start`` to ``end`` (inclusive).
 
         Each day is forecast from the true days before it. By default the range is the
@@ -165,9 +166,13 @@ class Model:
             start: ``YYYY-MM-DD``, the first day to forecast, or None for the default above.
             end: ``YYYY-MM-DD``, the last day to forecast, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+            interval: a nominal coverage (e.g. 0.9) for split-conformal intervals,
+                calibrated on the one-step errors of the 250 days before ``start``
+                (``rnnlab.runtime.conformal``), or None for none.
 
         Returns:
-            ``Forecast`` with ``(days,)`` prices and scores beside the baselines.
+            ``Forecast`` with ``(days,)`` prices and scores beside the baselines (and
+            ``lower``/``upper`` with ``interval``).
         """
         prices = read_prices(prices, self.encoder.columns, missing)
         self.check_prices(prices)
@@ -191,13 +196,19 @@ class Model:
         scaled = self.predict(self.encoder.one_step_windows(raw, first))
         target = raw[:, 0]
         predicted = self.encoder.next_levels(scaled, target[first - 1:])
+        bounds = {}
+        if interval is not None:
+            q = calibrate(self.encoder, self.predict, raw, first, prices.unscored, interval)
+            bounds = {"interval": interval,
+                      **{side: self.encoder.next_levels(scaled + sign * q, target[first - 1:])
+                         for side, sign in (("lower", -1), ("upper", 1))}}
         return Forecast(
             dates=dates[first:stop], actual=target[first:], predicted=predicted[:-1],
             previous=target[first - 1:-1],
             scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]},
                                   ~prices.unscored[first:stop]),
             next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
-            next_value=float(predicted[-1]),
+            next_value=float(predicted[-1]), scored=~prices.unscored[first:stop], **bounds,
         )
 
     def generate(self, steps: int, history: PriceSource | None = None, mode: str | None = None,
