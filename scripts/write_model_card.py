@@ -81,10 +81,12 @@ def card_section(path: Path) -> list[str]:
         return lines + [f"It forecasts one step only: it would need tomorrow's "
                         f"{', '.join(enc.columns[1:])} to feed itself.", ""]
     generation = m["generation"]
-    if "crps" not in next(iter(generation.values())):  # a card scored before rnnlab 0.2
+    if "crps" not in next(iter(generation.values())):  # a card scored before sampled paths
         return lines + ["Free-running generation of the whole test period from the last "
-                        "training window (one path; one-step baselines):", "",
-                        *table(generation), ""]
+                        "training window: the one path of the mean one-step forecast, beside "
+                        "flat (its card predates sampled paths and their scores; `python "
+                        "scripts/refit_head.py` scores it again):", "",
+                        *table({k: generation[k] for k in ("model", "flat")}), ""]
     return lines + [
         "Generation of the whole test period from the last training window, scored as a "
         "distribution (`model`: 200 windowed sampled paths, seed 0; `mean-forecast path`: the "
