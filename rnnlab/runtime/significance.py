@@ -60,8 +60,11 @@ def diebold_mariano(model: np.ndarray, base: np.ndarray, lags: int | None = None
     d = np.asarray(model, dtype=np.float64) - base
     n = len(d)
     lags = math.floor(n ** (1 / 3)) if lags is None else lags
+    variance = newey_west(d, lags)
+    if variance <= 0:  # identical losses every day: nothing tells them apart
+        return 0.0, 1.0
     # DM = mean(d) / sqrt(HAC variance / n)
-    statistic = float(d.mean() / math.sqrt(newey_west(d, lags) / n))
+    statistic = float(d.mean() / math.sqrt(variance / n))
     # p = 2 (1 - Phi(|DM|)) = erfc(|DM| / sqrt(2))
     return statistic, math.erfc(abs(statistic) / math.sqrt(2))
 
