@@ -161,10 +161,15 @@ def info(
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
     m = card.metrics
-    for view, formatter in (("one_step", format_table), ("generation", format_paths_table)):
-        if view in m:
-            formatter = format_table if "crps" not in next(iter(m[view].values())) else formatter
-            typer.echo(formatter(m[view], f"  test {view.replace('_', '-')} "
-                                 f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
+    for view in ("one_step", "generation"):
+        if view not in m:
+            continue
+        table, formatter = m[view], format_table
+        if view == "generation" and "crps" in table["model"]:
+            formatter = format_paths_table
+        elif view == "generation":  # a card from before sampled paths: generators only
+            table = {name: table[name] for name in ("model", "flat")}
+        typer.echo(formatter(table, f"  test {view.replace('_', '-')} "
+                             f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
     typer.echo(f"  noise      sampled paths add N(0, {card.residual_sd:.4g}) to each scaled "
                "prediction: the spread of its one-step errors on its training days")
