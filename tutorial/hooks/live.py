@@ -32,7 +32,7 @@ EXPORTED = ROOT / "exported"
 IBM = ROOT.parent / "shared" / "data" / "IBM_2006-01-01_to_2018-01-01.csv"
 # What the page lets the reader ask for (it reads them from the manifest): up to a trading
 # year of steps, up to 20 sampled paths; so it needs that many noise draws.
-LIMITS = {"steps": 251, "samples": 20}
+LIMITS = {"steps": 251, "samples": 200}
 SEED = 0
 
 log = logging.getLogger("mkdocs.hooks.live")
