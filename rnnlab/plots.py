@@ -19,16 +19,18 @@ def pyplot():
 
 
 def save_lines(path: str | Path, dates: np.ndarray, lines: dict[str, np.ndarray], title: str,
-               ylabel: str, band: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+               ylabel: str, band: tuple[np.ndarray, np.ndarray] | None = None,
+               band_label: str = "5-95% of sampled paths") -> None:
     """Plot named series against dates (the notebook's real-vs-predicted figure) to a PNG.
 
-    ``band`` is an optional (low, high) pair shaded behind the lines, e.g. a 5-95% fan.
+    ``band`` is an optional (low, high) pair shaded behind the lines, e.g. a 5-95% fan,
+    named ``band_label`` in the legend.
     """
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(10, 4.5))
     if band is not None:
         ax.fill_between(dates, band[0], band[1], color="tab:orange", alpha=0.25,
-                        label="5-95% of sampled paths")
+                        label=band_label)
     for (name, values), color in zip(lines.items(), ["tab:red", "tab:blue", "tab:gray", "k"]):
         ax.plot(dates, values, color=color, label=name, lw=1.3)
     ax.set_title(title)

@@ -9,6 +9,10 @@
 # keeps every shipped file's weights and card and writes them again with this version's
 # graph (`rnnlab export FILE.onnx`): what a change to the exporter alone needs, where
 # retraining on another CPU would move the weights in their last digits.
+#   bash scripts/build_exported.sh --rescore [path/to/IBM...csv]
+# keeps return-gru's weights, re-centres its head's bias on its training days (no learned
+# drift: what training now does after the fit) and scores its card again (generation as a
+# distribution); a minute, not a retraining (scripts/refit_head.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shipped=(lstm gru ohlc-gru return-gru)
@@ -18,6 +22,11 @@ if [ "${1:-}" = "--graph-only" ]; then
     rnnlab export "$file" -o "$file.new.onnx"
     mv "$file.new.onnx" "$file"
   done
+elif [ "${1:-}" = "--rescore" ]; then
+  csv=${2:-../shared/data/IBM_2006-01-01_to_2018-01-01.csv}
+  file=exported/ibm-high-return-gru.onnx
+  python scripts/refit_head.py "$file" "$csv" -o "$file.new.onnx"
+  mv "$file.new.onnx" "$file"
 else
   csv=${1:-../shared/data/IBM_2006-01-01_to_2018-01-01.csv}
   presets=("${@:2}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -13,6 +14,26 @@ from rnnlab.runtime.prices import read_prices
 COMMAND = "bash scripts/build_exported.sh ../shared/data/IBM_2006-01-01_to_2018-01-01.csv"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TICKERS = ("IBM", "AAPL", "GOOGL")
+RESULTS = Path(__file__).resolve().parents[1] / "tutorial" / "results"
+
+
+def paths_table(metrics: dict) -> list[str]:
+    rows = ["| generator | CRPS | in 50% band | in 90% band | pinball | median RMSE |",
+            "|---|---|---|---|---|---|"]
+    for name, m in metrics.items():
+        rows.append(f"| {name} | {m['crps']:.3f} | {m['cover50']:.0%} | {m['cover90']:.0%} | "
+                    f"{m['pinball']:.3f} | {m['rmse']:.3f} |")
+    return rows
+
+
+def noise_line(card) -> str:
+    """The noise of sampled paths, in scaled units and as a daily change."""
+    enc = card.encoder
+    daily = card.residual_sd * (enc.hi[0] - enc.lo[0])
+    unit = {"logret": f" = {daily:.2%} a day in log return", "diff": f" = {daily:.3g} a day",
+            "level": f" = {daily:.3g} in price"}.get(enc.transform, "")
+    return (f"- sampled paths: each scaled prediction gets N(0, {card.residual_sd:.4g}){unit} "
+            "before it is fed back: the spread of its one-step errors on its training days")
 
 
 def table(metrics: dict) -> list[str]:
@@ -50,7 +71,8 @@ def card_section(path: Path) -> list[str]:
         f"- trained on `{card.data_file}` {card.train_start} to {card.train_end}",
         f"- data sha256 `{card.data_sha256}`",
         f"- size {path.stat().st_size / 1024:.0f} KiB, rnnlab {card.rnnlab_version}, "
-        f"format {card.format}", "",
+        f"format {card.format}",
+        *([noise_line(card)] if "generation" in m else []), "",
         f"Test {m['test_start']} to {m['test_end']} ({m['days']} days), one step ahead from "
         "true history:", "", *table(m["one_step"]), "",
     ]
@@ -58,10 +80,34 @@ def card_section(path: Path) -> list[str]:
     if "generation" not in m:
         return lines + [f"It forecasts one step only: it would need tomorrow's "
                         f"{', '.join(enc.columns[1:])} to feed itself.", ""]
+    generation = m["generation"]
+    if "crps" not in next(iter(generation.values())):  # a card scored before sampled paths
+        return lines + ["Free-running generation of the whole test period from the last "
+                        "training window: the one path of the mean one-step forecast, beside "
+                        "flat (its card predates sampled paths and their scores; `python "
+                        "scripts/refit_head.py` scores it again):", "",
+                        *table({k: generation[k] for k in ("model", "flat")}), ""]
     return lines + [
-        "Free-running generation of the whole test period from the last training window:", "",
-        *table(m["generation"]), "",
-    ]
+        "Generation of the whole test period from the last training window, scored as a "
+        "distribution (`model`: 200 windowed sampled paths, seed 0; `mean-forecast path`: the "
+        "one path of the mean one-step forecast, fed back) beside generators that know "
+        "nothing: `flat + naive fan` resamples the training days' daily log returns centred "
+        "on zero, `drift walk` resamples them as they are. CRPS, pinball and RMSE in price "
+        "units, lower is better; a calibrated band holds 50% / 90% of the days:", "",
+        *paths_table(generation), "", *goals(path)]
+
+
+def goals(path: Path) -> list[str]:
+    """The generation goals on IBM, AAPL, GOOGL 2017, from the committed result file."""
+    results = RESULTS / "generation-scores.json"
+    if not results.is_file():
+        return []
+    data = json.loads(results.read_text())
+    if data["model"] != path.name:
+        return []
+    return [f"On IBM, AAPL and GOOGL 2017 (`{data['command']}`, "
+            "tutorial/results/generation-scores.md), the goals:", "",
+            *[f"- {line}" for line in data["verdicts"]], ""]
 
 
 def on_2017(path: Path) -> list[str]:
@@ -95,7 +141,9 @@ def main(paths: list[str]) -> None:
         "today; flat is every day = the last training day's price; linear is ridge regression "
         "on exactly the model's inputs (same columns, transform and window), fit on the "
         "training days; close-anchored (where Close is an input) is today's Close times the "
-        "training days' mean ratio of the next High to the Close. `rnnlab forecast` without a "
+        "training days' mean ratio of the next High to the Close. Generation tables list only "
+        "generators: one-step forecasters (persistence, linear) cannot feed themselves. "
+        "`rnnlab forecast` without a "
         "model uses `ohlc-gru`; `rnnlab generate` and `rnnlab.load()` use `return-gru`. "
         "Models exported before the linear and close-anchored baselines existed got them from "
         "`python scripts/add_card_baselines.py MODEL.onnx` (fit on the training days, no "

@@ -131,13 +131,19 @@ def test_backtest_verb(tmp_path):
 def test_generation_from_a_start_is_scored_on_the_real_days(tiny):
     model = rnnlab.load(tiny["onnx"])
     prices = rnnlab.read_prices(tiny["csv"])
-    path = model.generate(12, tiny["csv"], start="2015-10-01")
+    path = model.generate(12, tiny["csv"], start="2015-10-01", samples=0)
     at = prices.before(np.datetime64("2015-10-01"))
     np.testing.assert_array_equal(path.dates, prices.dates[at:at + 12])
     np.testing.assert_array_equal(path.actual, prices.values[at:at + 12, 0])
     assert path.start_date == prices.dates[at - 1] and path.mode == "windowed"
-    assert {"generated", "persistence", "flat"} <= set(path.scores)
+    # only generators: one-step forecasters (persistence, linear) cannot feed themselves
+    assert set(path.scores) == {"mean-forecast path", "flat + naive fan", "drift walk"}
+    assert path.label == "path of the mean one-step forecast"
     assert list(path.to_frame().columns) == ["generated", "actual"]
+    default = model.generate(12, tiny["csv"], start="2015-10-01")
+    assert default.sampled and default.values.shape == (200, 12)
+    assert set(default.scores) == {"model", "flat + naive fan", "drift walk"}
+    assert set(default.scores["model"]) == {"crps", "cover50", "cover90", "pinball", "rmse"}
 
     sampled = model.generate(12, prices, samples=50, seed=1)
     frame = sampled.to_frame()
@@ -147,7 +153,7 @@ def test_generation_from_a_start_is_scored_on_the_real_days(tiny):
     with pytest.raises(rnnlab.RnnlabError, match="--start: needs --csv"):
         model.generate(5, start="2015-10-01")
     two_threads = rnnlab.load(tiny["onnx"], threads=2).generate(12, tiny["csv"],
-                                                               start="2015-10-01")
+                                                               start="2015-10-01", samples=0)
     np.testing.assert_allclose(two_threads.values, path.values, rtol=1e-6)
 
 
@@ -157,4 +163,4 @@ def test_generate_samples_prints_the_band_beside_the_median(cli, tiny):
     rows = [line.split() for line in text.splitlines()[1:4]]
     for _, median, low, _, high in rows:  # "  DATE  MEDIAN  (LOW to HIGH)"
         assert float(low.strip("(")) <= float(median) <= float(high.strip(")"))
-    assert "median and 5-95% band of 40 sampled paths" in text
+    assert "median of 40 sampled paths and their 5-95% band" in text

@@ -60,7 +60,8 @@ def test_export_then_runtime_commands(cli, tiny, tmp_path):
     generated = json.loads(text)
     assert generated["start_date"] == "2015-09-30" and len(generated["generated"]) == 12
     assert generated["dates"][0] == "2015-10-01"  # the file's next trading day
-    assert set(generated["scores"]) == {"generated", "linear", "persistence", "flat"}
+    assert set(generated["scores"]) == {"model", "flat + naive fan", "drift walk"}
+    assert generated["samples"] == 200 and len(generated["p95"]) == 12
     assert len(list(csv.reader((tmp_path / "g.csv").open()))) == 13
 
 

@@ -65,3 +65,17 @@ def test_readme_seed_rows_are_the_seed_scores_file():
         row = scores[label]  # one-step RMSE, MAE; generation RMSE ("—": none)
         assert line[1:3] == row[1:3], label
         assert line[3] in (row[4] or "—", "—"), label
+
+
+def test_readme_quotes_the_significance_file():
+    """The pooled ratio to linear, its interval and DM p-value, and the count of intervals
+    wholly below 1: as scripts/significance.py wrote them."""
+    import json
+
+    result = json.loads((RESULTS / "significance-ohlc-gru.json").read_text())
+    pooled = result["pooled"]["linear"]
+    below = sum(fold["linear"]["high"] < 1 for fold in result["folds"])
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert (f"ratio to that linear model is {pooled['ratio']:.3f}, 95% moving-block bootstrap "
+            f"interval [{pooled['low']:.3f}, {pooled['high']:.3f}], Diebold-Mariano p "
+            f"{pooled['p']:.2f}, and only {below} of the {len(result['folds'])}") in readme

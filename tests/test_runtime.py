@@ -26,7 +26,7 @@ def test_forecast_equals_training_side_evaluation(tiny):
 
 def test_generate_from_stored_window_equals_training_side(tiny):
     model = load(tiny["onnx"])
-    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]))
+    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]), samples=0)
     np.testing.assert_allclose(generated.values[0], tiny["run"].result["predictions"]
                                ["generation"], atol=1e-3)
     assert str(generated.start_date) == "2015-07-31" and str(generated.dates[0]) == "2015-08-03"
@@ -110,7 +110,7 @@ def test_bad_csvs_for_a_model(tiny, tmp_path):
 def test_sampled_paths_spread_around_the_deterministic_one(tiny):
     model = load(tiny["onnx"])
     assert model.card.residual_sd > 0
-    plain = model.generate(30)
+    plain = model.generate(30, samples=0)
     sampled = model.generate(30, samples=200, seed=1)
     assert sampled.values.shape == (200, 30)
     np.testing.assert_array_equal(model.generate(30, samples=200, seed=1).values, sampled.values)
@@ -156,7 +156,7 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
         with pytest.raises(RnnlabError, match="cannot generate"):
             model.generate(5)
     else:
-        np.testing.assert_allclose(model.generate(20).values[0],
+        np.testing.assert_allclose(model.generate(20, samples=0).values[0],
                                    run.result["predictions"]["generation"][:20], atol=1e-3)
 
 

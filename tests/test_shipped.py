@@ -64,8 +64,8 @@ def test_shipped_ohlc_gru_beats_persistence_on_2017(ibm_csv):
 def test_default_model_generates_without_a_csv():
     model = load()
     assert model.path == shipped_path(DEFAULT)
-    generated = model.generate(251)
-    assert str(generated.dates[0]) == "2017-01-02" and generated.values.shape == (1, 251)
+    generated = model.generate(251)  # 200 sampled paths by default
+    assert str(generated.dates[0]) == "2017-01-02" and generated.values.shape == (200, 251)
 
 
 @pytest.mark.parametrize("ticker", ["IBM", "AAPL", "GOOGL"])

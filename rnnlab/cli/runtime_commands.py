@@ -11,6 +11,7 @@ from rnnlab.cli.output import emit_json, write_table
 from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.model import MAX_STEPS, load
+from rnnlab.runtime.paths import PATHS, format_paths_table
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, TEXT_SHIPPED, resolve
 from rnnlab.runtime.textmodel import MAX_CHARS, TextModel
 
@@ -30,13 +31,16 @@ def forecast(
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     plot: Path = typer.Option(None, help="Draw actual vs forecast to this PNG."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
+    interval: float = typer.Option(None, help="Add split-conformal intervals of this nominal "
+                                   "coverage (e.g. 0.9), calibrated on the model's one-step "
+                                   "errors on the 250 days before the first forecast day."),
 ) -> None:
     """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
     the model's inputs, fit on the rows before the first forecast day), close-anchored
     (when Close is an input), persistence and flat."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model, FORECASTER)])
     forecaster = load(model, default=FORECASTER)
-    result = forecaster.forecast(csv, start, end, missing)
+    result = forecaster.forecast(csv, start, end, missing, interval)
     target = forecaster.card.target
     if out:
         write_table(out, *result.table())
@@ -45,17 +49,29 @@ def forecast(
 
         save_lines(plot, result.dates, {f"real {target}": result.actual,
                                         "one-step forecast": result.predicted},
-                   f"{forecaster.path.name}: one-step forecasts", target)
+                   f"{forecaster.path.name}: one-step forecasts", target,
+                   band=None if interval is None else (result.lower[:-1], result.upper[:-1]),
+                   band_label=f"{interval:.0%} conformal interval" if interval else "")
     summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
                "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
                "next": {"date": result.next_date, "forecast": result.next_value}}
+    if interval is not None:
+        summary["interval"] = {"level": interval, "coverage": result.coverage,
+                               "lower": result.lower, "upper": result.upper}
+        summary["next"] |= {"lower": result.lower[-1], "upper": result.upper[-1]}
     if json_:
         emit_json(summary)
         return
     title = (f"{forecaster.path.name} on {csv.name}: one-step {target}, "
              f"{summary['start']} to {summary['end']} ({summary['days']} days)")
     typer.echo(format_table(result.scores, title))
-    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+    if interval is None:
+        typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+        return
+    typer.echo(f"{interval:.0%} conformal interval held the real {target} on "
+               f"{result.coverage:.1%} of these days")
+    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f} "
+               f"({result.lower[-1]:.2f} to {result.upper[-1]:.2f})")
 
 
 @app.command()
@@ -72,14 +88,18 @@ def generate(
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
                              "many times cheaper (measured in benchmarks/sampling.md)."),
-    out: Path = typer.Option(None, help="Write Date,generated (with --samples: Date,median,"
-                             "p05,p95), and actual where --csv has the days, to this CSV."),
+    out: Path = typer.Option(None, help="Write Date,median,p05,p95 (with --samples 0: "
+                             "Date,generated), and actual where --csv has the days, to this "
+                             "CSV."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
-    plot: Path = typer.Option(None, help="Draw the generated path to this PNG (with "
-                              "--samples: a fan chart)."),
-    samples: int = typer.Option(0, help="Sample this many noisy paths in one batched run and "
-                                "report their median and 5-95% band."),
-    seed: int = typer.Option(0, help="Random seed for --samples (and for text)."),
+    plot: Path = typer.Option(None, help="Draw the fan chart (median and 5-95% band) to this "
+                              "PNG (with --samples 0: the one path)."),
+    samples: int = typer.Option(None, help=f"Sample this many noisy paths in one batched run "
+                                "(noise: the model's residual spread on its training days) and "
+                                "report their median and 5-95% band; 0: the path of the mean "
+                                "one-step forecast, fed back (not a forecast of the path). "
+                                f"Default {PATHS}; text models: this many texts, default 1."),
+    seed: int = typer.Option(0, help="Random seed of the sampled paths (and of the text)."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
     prompt: str = typer.Option(None, help="Text models: the text to continue (default: a "
                                "newline); every character must be in the model's vocabulary."),
@@ -101,8 +121,9 @@ def generate(
                {"--csv": csv, "--start": start, "--mode": mode, "--plot": plot,
                 "--missing": missing != "drop"})
     if isinstance(forecaster, TextModel):
-        return generate_text(forecaster, prompt, chars, temperature, top_k, seed, samples, out,
-                             json_)
+        return generate_text(forecaster, prompt, chars, temperature, top_k, seed,
+                             1 if samples is None else samples, out, json_)
+    samples = PATHS if samples is None else samples
     result = forecaster.generate(steps, csv, mode, samples, seed, start, missing)
     name, target = Path(forecaster.path).name, forecaster.card.target
     if out:
@@ -110,8 +131,7 @@ def generate(
     if plot:
         from rnnlab.plots import save_lines
 
-        lines = {f"median of {samples} sampled paths" if samples
-                 else f"generated ({result.mode})": result.median}
+        lines = {result.label: result.median}
         if len(result.actual):
             lines = {f"real {target}": result.table()[1]["actual"], **lines}
         save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
@@ -126,8 +146,8 @@ def generate(
         emit_json(summary)
         return
     typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
-               f"{result.start_value:.2f}), {result.mode} generation"
-               + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
+               f"{result.start_value:.2f}), {result.mode} generation; "
+               + (f"{result.label} and their 5-95% band" if samples else result.label))
     (low, high), median = result.band, result.median
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
     for k in shown:
@@ -135,8 +155,8 @@ def generate(
         typer.echo(f"  {result.dates[k]}  {median[k]:9.2f}{band}"
                    + ("  ..." if k == 4 and steps > 10 else ""))
     if result.scores:
-        typer.echo(format_table(result.scores, f"scored against {len(result.actual)} real days "
-                                f"of {csv.name}:"))
+        typer.echo(format_paths_table(result.scores, f"scored as distributions against "
+                                      f"{len(result.actual)} real days of {csv.name}:"))
 
 
 @app.command()
@@ -165,8 +185,16 @@ def info(
     typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
+    m = card.metrics
     for view in ("one_step", "generation"):
-        if view in card.metrics:
-            m = card.metrics
-            typer.echo(format_table(m[view], f"  test {view.replace('_', '-')} "
-                                    f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
+        if view not in m:
+            continue
+        table, formatter = m[view], format_table
+        if view == "generation" and "crps" in table["model"]:
+            formatter = format_paths_table
+        elif view == "generation":  # a card from before sampled paths: generators only
+            table = {name: table[name] for name in ("model", "flat")}
+        typer.echo(formatter(table, f"  test {view.replace('_', '-')} "
+                             f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
+    typer.echo(f"  noise      sampled paths add N(0, {card.residual_sd:.4g}) to each scaled "
+               "prediction: the spread of its one-step errors on its training days")

@@ -121,18 +121,22 @@ def baseline_forecasts(encoder: Encoder, raw: np.ndarray, first: int) -> dict[st
 
 
 def score_one_step(encoder: Encoder, raw: np.ndarray, first: int,
-                   predictions: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+                   predictions: dict[str, np.ndarray], scored: np.ndarray | None = None
+                   ) -> dict[str, dict[str, float]]:
     """Scores of ``predictions`` for raw days ``first ..`` beside every baseline.
 
     Args:
         raw: ``(days, features)``, ending on the last scored day.
         predictions: name -> ``(days - first,)`` forecasts.
+        scored: ``(days - first,)`` bool, the days to score (a filled target is an input
+            only, never an actual), or None for every day.
     Returns:
         name -> RMSE/MAE/MAPE for the predictions, linear, close-anchored (where it
         applies), persistence and flat, all on the same days.
     """
     target = raw[:, 0]
-    baselines = {name: values[:-1] for name, values
-                 in baseline_forecasts(encoder, raw, first).items()}
-    return compare(target[first:], {**predictions, **baselines}, target[first - 1:-1],
-                   target[first - 1])
+    keep = slice(None) if scored is None else np.asarray(scored, dtype=bool)
+    forecasts = {**predictions, **{name: values[:-1] for name, values
+                                   in baseline_forecasts(encoder, raw, first).items()}}
+    return compare(target[first:][keep], {name: values[keep] for name, values in forecasts.items()},
+                   target[first - 1:-1][keep], target[first - 1])

@@ -133,6 +133,6 @@ def prices_from_frame(frame: Any, columns: Sequence[str], missing: str = "drop")
                               f" column {name}: not finite; use a real price or leave it empty")
     rows = np.arange(1, len(dates) + 1)
     check_magnitudes(table, rows, FRAME_SOURCE, columns, unit="row")
-    dates, table = ordered_rows(dates, table, rows, FRAME_SOURCE, tuple(columns), missing,
-                                unit="row")
-    return Prices(dates, table, tuple(columns), FRAME_SOURCE)
+    dates, table, filled = ordered_rows(dates, table, rows, FRAME_SOURCE, tuple(columns),
+                                        missing, unit="row")
+    return Prices(dates, table, tuple(columns), FRAME_SOURCE, filled)

@@ -12,7 +12,8 @@ import numpy as np
 
 
 def windowed_loop(
-    predict: Callable[[np.ndarray], np.ndarray], window: np.ndarray, steps: int
+    predict: Callable[[np.ndarray], np.ndarray], window: np.ndarray, steps: int,
+    noise: np.ndarray | None = None,
 ) -> np.ndarray:
     """Slide the window: predict, drop the oldest value, append the prediction.
 
@@ -21,12 +22,14 @@ def windowed_loop(
     Args:
         predict: ``(batch, window, 1)`` -> ``(batch,)`` scaled next values.
         window: ``(batch, window, 1)`` scaled history.
+        noise: ``(steps, batch)`` added to step k's prediction before it is fed back
+            (as the exported graph's ``noise`` input), or None for none.
     Returns:
         ``(batch, steps)`` scaled generated values.
     """
     window = np.array(window, dtype=np.float32)
     out = np.empty((window.shape[0], steps), dtype=np.float32)
     for step in range(steps):
-        out[:, step] = predict(window)
+        out[:, step] = predict(window) + (0.0 if noise is None else noise[step])
         window = np.concatenate([window[:, 1:], out[:, step, None, None]], axis=1)
     return out

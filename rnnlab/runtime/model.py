@@ -20,7 +20,9 @@ from rnnlab.runtime import checks
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.conformal import calibrate
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
+from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
 from rnnlab.runtime.prices import Prices, check_positive
@@ -153,7 +155,7 @@ class Model:
     # -- in prices ------------------------------------------------------------------------
 
     def forecast(self, prices: PriceSource, start: str | None = None, end: str | None = None,
-                 missing: str = "drop") -> Forecast:
+                 missing: str = "drop", interval: float | None = None) -> Forecast:
         """One-step forecasts for the days from ``start`` to ``end`` (inclusive).
 
         Each day is forecast from the true days before it. By default the range is the
@@ -169,9 +171,13 @@ class Model:
                 for the default above.
             end: the last day to forecast, on or after ``start``, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
+            interval: a nominal coverage (e.g. 0.9) for split-conformal intervals,
+                calibrated on the one-step errors of the 250 days before ``start``
+                (``rnnlab.runtime.conformal``), or None for none.
 
         Returns:
-            ``Forecast`` with ``(days,)`` prices and scores beside the baselines.
+            ``Forecast`` with ``(days,)`` prices and scores beside the baselines (and
+            ``lower``/``upper`` with ``interval``).
         """
         start_day, end_day = checks.optional_date("start", start), checks.optional_date("end", end)
         if start_day is not None and end_day is not None and end_day < start_day:
@@ -199,18 +205,31 @@ class Model:
         scaled = self.predict(self.encoder.one_step_windows(raw, first))
         target = raw[:, 0]
         predicted = self.encoder.next_levels(scaled, target[first - 1:])
+        bounds = {}
+        if interval is not None:
+            q = calibrate(self.encoder, self.predict, raw, first, prices.unscored, interval)
+            bounds = {"interval": interval,
+                      **{side: self.encoder.next_levels(scaled + sign * q, target[first - 1:])
+                         for side, sign in (("lower", -1), ("upper", 1))}}
         return Forecast(
             dates=dates[first:stop], actual=target[first:], predicted=predicted[:-1],
             previous=target[first - 1:-1],
-            scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]}),
+            scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]},
+                                  ~prices.unscored[first:stop]),
             next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
-            next_value=float(predicted[-1]),
+            next_value=float(predicted[-1]), scored=~prices.unscored[first:stop], **bounds,
         )
 
     def generate(self, steps: int, history: PriceSource | None = None, mode: str | None = None,
-                 samples: int = 0, seed: int = 0, start: str | None = None,
+                 samples: int = PATHS, seed: int = 0, start: str | None = None,
                  missing: str = "drop") -> Generated:
         """Generate ``steps`` trading days after the history, feeding each prediction back.
+
+        By default ``samples`` paths, each prediction perturbed by noise before it is fed
+        back: a distribution of paths, summarised by its median and 5-95% band per day.
+        ``samples=0`` gives the one path of the mean one-step forecast, fed back: not a
+        forecast of the path (its every step assumes the most likely day, which no real
+        path does).
 
         Args:
             steps: trading days to generate, 1 to ``MAX_STEPS``.
@@ -218,14 +237,17 @@ class Model:
                 None: the last training days stored in the model.
             mode: ``"windowed"`` (re-run the window, as trained) or ``"stateful"`` (one
                 cell update per step); None: windowed for one path, stateful for samples.
-            samples: 0 for the one deterministic path; N for N paths, each prediction
-                perturbed by Gaussian noise with the standard deviation of the model's
-                one-step errors on its training days (in scaled units), as one batch
-                (one chunk per core).
+            samples: N (default ``PATHS``) for N paths, each prediction perturbed by
+                Gaussian noise with the standard deviation of the model's one-step errors
+                on its training days (``card.residual_sd``, in scaled units), as one batch
+                (one chunk per core); 0 for the path of the mean one-step forecast.
             seed: the noise's random seed.
             start: a date (as ``forecast`` takes): start from the days of ``history``
                 before it, and score the paths against the real days from it (so some
-                must follow it).
+                must follow it) as distributions (CRPS, 50%/90% band coverage, pinball
+                loss, median-path RMSE; ``rnnlab.runtime.paths``) beside two generators
+                that know nothing: flat with a naive fan and a drift walk, both resampling
+                the history's daily returns.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
 
         Returns:
@@ -237,8 +259,8 @@ class Model:
         if mode is None:
             mode = "stateful" if samples else "windowed"
         self.check_generation(steps, checks.choice("mode", mode, MODES))
-        raw, end, (known, actual) = self._history(history, checks.optional_date("start", start),
-                                                  missing)
+        start_day = checks.optional_date("start", start)
+        raw, end, (known, actual, unscored) = self._history(history, start_day, missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
         noise = None
@@ -249,7 +271,7 @@ class Model:
                                               raw[-1, 0])
         # Step k is the k-th trading day after the history: where the prices have those
         # days, label the steps with their real dates, after them with weekdays.
-        known, actual = known[:steps], actual[:steps]
+        known, actual, unscored = known[:steps], actual[:steps], unscored[:steps]
         after = known[-1] if len(known) else end
         dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
                                               roll="forward")]
@@ -258,25 +280,24 @@ class Model:
         warn_implausible(values, dates)
         scores = None
         if len(actual):
-            name = "median path" if samples else "generated"
-            # univariate: the real days after the history are whole rows of its inputs
-            rows = np.r_[raw, actual[:, None]]
-            scores = score_one_step(self.encoder, rows, len(raw),
-                                    {name: np.median(values, axis=0)[:len(actual)]})
+            name = "model" if samples else "mean-forecast path"
+            scores = compare_paths(actual, {name: values}, raw[:, 0], seed, samples or PATHS,
+                                   ~unscored)
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
                          mode=mode, sampled=samples > 0, actual=actual, scores=scores)
 
     def _history(self, source: PriceSource | None, start: np.datetime64 | None, missing: str
-                ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, np.ndarray]]:
+                ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, ...]]:
         """Raw history ``(days, features)`` to generate from, its last date, and the real
-        days after it: dates ``(k,)`` and target prices ``(k,)``."""
+        days after it: dates ``(k,)``, target prices ``(k,)`` and whether each target was
+        filled (``(k,)`` bool: not scored)."""
         if source is None:
             if start is not None:
                 raise RnnlabError("--start: needs --csv (history= in Python), the prices to "
                                   "take history and actuals from")
             return (np.array(self.card.history, dtype=np.float64),
                     np.datetime64(self.card.history_end),
-                    (np.empty(0, "datetime64[D]"), np.empty(0)))
+                    (np.empty(0, "datetime64[D]"), np.empty(0), np.empty(0, bool)))
         prices = read_prices(check_source("history", source), self.encoder.columns, missing)
         self.check_prices(prices)
         cut = len(prices.dates) if start is None else prices.before(start)
@@ -287,7 +308,8 @@ class Model:
         raw = self.encoder.require(prices.values[:cut], self.encoder.history_days,
                                    "a generation start")
         warn_beyond_training(self.encoder, raw[-self.encoder.history_days:], prices.path)
-        return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0])
+        return raw, prices.dates[cut - 1], (prices.dates[cut:], prices.values[cut:, 0],
+                                            prices.unscored[cut:])
 
     def check_prices(self, prices: Prices) -> None:
         """The model's columns, and prices above zero where its transform needs them."""

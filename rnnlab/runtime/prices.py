@@ -12,7 +12,8 @@ gets the same checks and the same missing-value policy on either side:
 - unsorted dates are sorted, with a warning;
 - a row without a value in a chosen column is dropped with a warning naming
   its dates (``missing="drop"``), or takes the previous day's value
-  (``missing="ffill"``).
+  (``missing="ffill"``); a filled target (the first column) is an input only:
+  ``Prices.filled`` marks it, and no score ever counts that day.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class Prices:
         values: ``(days, len(columns))`` float64, all finite, none negative.
         columns: the column names (a ``str`` is one), in the order of ``values``' second axis.
         path: the file the rows came from (or a name for prices made in memory).
+        filled: ``(days, len(columns))`` bool, the cells that were empty and took the
+            previous day's value (``missing="ffill"``), or None where none were.
 
     Constructing one that breaks these raises :class:`RnnlabError`, so no later step
     computes on unsorted days or NaN; dates must be ``datetime64`` (not integers or
@@ -58,6 +61,7 @@ class Prices:
     values: np.ndarray
     columns: tuple[str, ...]
     path: str = "Prices"
+    filled: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         dates, values = np.asarray(self.dates), np.asarray(self.values)
@@ -94,8 +98,24 @@ class Prices:
             raise RnnlabError(f"{where}: {columns[col]} is {values[row, col]:g} on "
                               f"{dates[row]}; values must be finite and not negative (drop "
                               "or fill that day)")
+        if self.filled is not None and np.shape(self.filled) != values.shape:
+            raise RnnlabError(f"{where}: filled has shape {np.shape(self.filled)}, not the "
+                              f"values' {values.shape}; give one flag per value, or None")
         for name, value in (("dates", dates), ("values", values), ("columns", tuple(columns))):
             object.__setattr__(self, name, value)
+
+    @property
+    def unscored(self) -> np.ndarray:
+        """``(days,)`` bool: the days whose target (column 0) was filled: inputs only,
+        never scored."""
+        if self.filled is None:
+            return np.zeros(len(self.dates), dtype=bool)
+        return self.filled[:, 0]
+
+    def head(self, rows: int) -> Prices:
+        """The first ``rows`` days."""
+        filled = None if self.filled is None else self.filled[:rows]
+        return Prices(self.dates[:rows], self.values[:rows], self.columns, self.path, filled)
 
     def column(self, name: str) -> np.ndarray:
         """One column as ``(days,)``."""
@@ -140,8 +160,8 @@ def read_prices(
     if until is not None:
         kept = dates < until
         dates, values, lines = dates[kept], values[kept], lines[kept]
-    ordered = ordered_rows(dates, values, lines, path, columns, missing)
-    return Prices(*ordered, tuple(columns), str(path))
+    dates, values, filled = ordered_rows(dates, values, lines, path, columns, missing)
+    return Prices(dates, values, tuple(columns), str(path), filled)
 
 
 def check_magnitudes(table: np.ndarray, lines: np.ndarray, path: Path | str,
@@ -177,7 +197,10 @@ def check_positive(prices: Prices, why: str) -> None:
 
 def ordered_rows(dates, table, lines, path, columns, missing, unit="line"):
     """Sort by date, reject duplicates, then drop or fill empty cells; errors name the
-    ``unit`` (line of a file, row of a DataFrame) from ``lines``."""
+    ``unit`` (line of a file, row of a DataFrame) from ``lines``.
+
+    Returns dates, values and the filled cells (``(days, columns)`` bool, or None).
+    """
     if np.any(np.diff(dates) < np.timedelta64(0, "D")):
         warn(f"{path}: dates were not in ascending order; sorted them")
         order = np.argsort(dates, kind="stable")
@@ -189,21 +212,27 @@ def ordered_rows(dates, table, lines, path, columns, missing, unit="line"):
         )
     gaps = np.isnan(table).any(axis=1)
     if not gaps.any():
-        return dates, table
+        return dates, table, None
     gap_dates = ", ".join(map(str, dates[gaps][:10])) + (" ..." if gaps.sum() > 10 else "")
     empty = [c for c, col in zip(columns, table.T) if np.isnan(col).any()]
     if missing == "drop":
         warn(f"{path}: dropped {gaps.sum()} row(s) with no {'/'.join(empty)}: {gap_dates}; "
              "the forecast made the day before each is scored against the next day left, "
              "two trading days ahead (--missing ffill keeps the row)")
-        return dates[~gaps], table[~gaps]
+        return dates[~gaps], table[~gaps], None
     if np.isnan(table[0]).any():
         raise RnnlabError(
             f"{path} {unit} {lines[0]}: the first row has no {'/'.join(empty)} to carry "
             "forward; drop it or use missing='drop' (--missing drop)"
         )
-    warn(f"{path}: filled {gaps.sum()} row(s) with the previous day's values: {gap_dates}")
+    empty = dates[np.isnan(table[:, 0])]
+    unscored = (f"; the target {columns[0]} was empty on {', '.join(map(str, empty[:10]))}"
+                f"{' ...' if len(empty) > 10 else ''}: filled as an input only, not scored"
+                if len(empty) else "")
+    warn(f"{path}: filled {gaps.sum()} row(s) with the previous day's values: {gap_dates}"
+         + unscored)
+    filled = np.isnan(table)
     # Forward fill: each NaN takes the value of the last row where that column was set.
     last_set = np.where(np.isnan(table), 0, np.arange(len(table))[:, None])
     np.maximum.accumulate(last_set, axis=0, out=last_set)
-    return dates, np.take_along_axis(table, last_set, axis=0)
+    return dates, np.take_along_axis(table, last_set, axis=0), filled

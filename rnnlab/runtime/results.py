@@ -30,6 +30,10 @@ class Forecast:
             price units, MAPE in percent, for the model and the baselines on ``dates``.
         next_date: the weekday after the last day.
         next_value: the forecast for ``next_date``.
+        scored: ``(days,)`` bool, the days scored (a filled target is not).
+        interval: the nominal coverage of ``lower``/``upper``, or None.
+        lower, upper: ``(days + 1,)`` split-conformal bounds (the last for
+            ``next_date``), or None.
     """
 
     dates: np.ndarray
@@ -39,15 +43,30 @@ class Forecast:
     scores: dict
     next_date: np.datetime64
     next_value: float
+    scored: np.ndarray | None = None
+    interval: float | None = None
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of scored days whose actual lies in ``[lower, upper]``, or None."""
+        if self.lower is None:
+            return None
+        inside = (self.actual >= self.lower[:-1]) & (self.actual <= self.upper[:-1])
+        keep = np.ones(len(inside), bool) if self.scored is None else self.scored
+        return float(np.mean(inside[keep]))
 
     def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Dates ``(days + 1,)`` and columns ``actual``, ``forecast``, ``persistence``;
-        the last row is the next weekday's forecast (its other cells NaN)."""
+        """Dates ``(days + 1,)`` and columns ``actual``, ``forecast``, ``persistence``
+        (and ``lower``, ``upper`` with an interval); the last row is the next weekday's
+        forecast (its actual and persistence NaN)."""
         unknown = [np.nan]
+        bounds = {} if self.lower is None else {"lower": self.lower, "upper": self.upper}
         return np.r_[self.dates, [self.next_date]], {
             "actual": np.r_[self.actual, unknown],
             "forecast": np.r_[self.predicted, [self.next_value]],
-            "persistence": np.r_[self.previous, unknown]}
+            "persistence": np.r_[self.previous, unknown], **bounds}
 
     def to_frame(self) -> Any:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
@@ -67,7 +86,9 @@ class Generated:
         mode: ``"windowed"`` or ``"stateful"``.
         sampled: whether the paths are noisy samples (``samples > 0``).
         actual: ``(scored,)`` real prices on the first ``scored`` dates (may be empty).
-        scores: the median path's scores beside the baselines on those days, or None.
+        scores: on those days, the paths scored as distributions beside the generating
+            baselines (``rnnlab.runtime.paths.compare_paths``: CRPS, coverage of the
+            50% and 90% bands, pinball loss, median-path RMSE), or None.
     """
 
     dates: np.ndarray
@@ -78,6 +99,13 @@ class Generated:
     sampled: bool = False
     actual: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: dict | None = None
+
+    @property
+    def label(self) -> str:
+        """What the central line is: a sample's median, or the mean forecast's path."""
+        if self.sampled:
+            return f"median of {len(self.values)} sampled paths"
+        return "path of the mean one-step forecast"
 
     @cached_property
     def median(self) -> np.ndarray:

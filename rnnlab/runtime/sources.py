@@ -49,8 +49,7 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
               else prices_from_frame(source, columns, missing))
     if until is None:
         return prices
-    keep = prices.before(until)
-    return Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
+    return prices.head(prices.before(until))
 
 
 def check_source(name: str, source: object) -> PriceSource:
@@ -71,5 +70,6 @@ def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:
     if not set(columns) <= set(prices.columns):
         raise RnnlabError(f"{prices.path}: read columns {prices.columns}, the model needs "
                           f"{columns}; read them with read_prices(..., columns={columns})")
-    return Prices(prices.dates, prices.values[:, [prices.columns.index(c) for c in columns]],
-                  columns, prices.path)
+    picked = [prices.columns.index(c) for c in columns]
+    return Prices(prices.dates, prices.values[:, picked], columns, prices.path,
+                  None if prices.filled is None else prices.filled[:, picked])

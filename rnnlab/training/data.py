@@ -66,8 +66,7 @@ def split_prices(prices: Prices, split: str, until: str | None = None,
         runs = f"{prices.dates[0]} to {prices.dates[-1]}" if len(prices.dates) else "no days"
         raise ArgumentError("split", split, f"{prices.path} runs {runs}, so one side is empty; "
                             "pick a date inside that range")
-    kept = Prices(prices.dates[:keep], prices.values[:keep], prices.columns, prices.path)
-    return Split(kept, first, sha256 or fingerprint(prices))
+    return Split(prices.head(keep), first, sha256 or fingerprint(prices))
 
 
 def fingerprint(prices: Prices) -> str:

@@ -6,9 +6,12 @@ Two views of the same days:
 - ``one_step``: each day forecast from the true history before it (the
   notebook's benchmark); persistence is the bar to beat.
 - ``generation``: the whole test period generated free-running from the true
-  last ``window`` training days. (The notebook starts from ``X_train[-1]``, a
-  window that ends one day early, so its first value really is for the last
-  training day; rnnlab starts from the window that ends on the last training day.)
+  last ``window`` training days: ``PATHS`` sampled paths (windowed, the noise of
+  ``card.residual_sd``, seed 0) and the path of the mean one-step forecast, scored
+  as distributions beside the generating baselines (:mod:`rnnlab.runtime.paths`).
+  (The notebook starts from ``X_train[-1]``, a window that ends one day early, so
+  its first value really is for the last training day; rnnlab starts from the
+  window that ends on the last training day.)
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import torch
 from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
+from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.training.data import Split
 from rnnlab.training.model import Forecaster
 
@@ -54,18 +58,25 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
     one_step = encoder.next_levels(predict(windows), previous)
 
     dates = split.prices.dates[first:]
+    scored = ~split.prices.unscored[first:]  # a filled target is an input, never an actual
     result = {
         "test_start": str(dates[0]),
         "test_end": str(dates[-1]),
-        "days": int(len(actual)),
-        "one_step": score_one_step(encoder, raw, first, {"model": one_step}),
+        "days": int(scored.sum()),  # the days scored
+        "one_step": score_one_step(encoder, raw, first, {"model": one_step}, scored),
         "predictions": {"dates": [str(d) for d in dates], "actual": actual.tolist(),
                         "one_step": one_step.tolist()},
     }
     if card.architecture.features == 1 and not card.architecture.skip:  # it can feed itself
         start = encoder.last_window(raw[:first])
-        generated = encoder.path_levels(windowed_loop(predict, start, len(actual)), last_known)[0]
-        result["generation"] = score_one_step(encoder, raw, first, {"model": generated})
+        steps = len(actual)
+        generated = encoder.path_levels(windowed_loop(predict, start, steps), last_known)[0]
+        noise = np.random.default_rng(0).normal(0.0, card.residual_sd, (steps, PATHS))
+        sampled = encoder.path_levels(
+            windowed_loop(predict, np.repeat(start, PATHS, axis=0), steps, noise), last_known)
+        result["generation"] = compare_paths(
+            actual, {"model": sampled, "mean-forecast path": generated[None]}, target[:first],
+            scored=scored)
         result["predictions"]["generation"] = generated.tolist()
     return result
 

@@ -13,6 +13,7 @@ import numpy as np
 from rnnlab.runtime.extras import require
 from rnnlab.runtime.frames import date_frame
 from rnnlab.runtime.metrics import format_table
+from rnnlab.runtime.paths import format_paths_table
 from rnnlab.training.backtest import markdown, overview
 
 VIEWS = ("one_step", "generation")
@@ -20,9 +21,11 @@ VIEWS = ("one_step", "generation")
 
 def format_metrics(metrics: dict, title: str) -> str:
     """One plain-text table per view (one-step, generation) of an evaluation's metrics."""
+    formats = {"one_step": format_table, "generation": format_paths_table}
     return "\n".join(
-        format_table(metrics[view], f"{title} {view.replace('_', '-')}, {metrics['test_start']}"
-                     f" to {metrics['test_end']} ({metrics['days']} days):")
+        formats[view](metrics[view], f"{title} {view.replace('_', '-')}, "
+                      f"{metrics['test_start']} to {metrics['test_end']} ({metrics['days']} "
+                      "days):")
         for view in VIEWS if view in metrics)
 
 

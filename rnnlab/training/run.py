@@ -69,13 +69,38 @@ def start_from_linear(model: Forecaster, linear) -> None:
 
 def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
            recipe: dict | None = None) -> Trained:
-    """Score a fitted model on the test days and write the results into its card."""
-    result = evaluate(model, card, split)
-    metrics = {k: v for k, v in result.items() if k != "predictions"}
+    """Centre a generating model's head, score it on the test days and write the results
+    into its card."""
+    x, y = card.encoder.supervised(split.train)
+    if generates_changes(card):
+        centre_head(model, x, y)
     # The spread of one-step errors on the training days, in scaled units: the noise
     # scale for sampled generation paths.
-    x, y = card.encoder.supervised(split.train)
     residual_sd = float(np.std(predictor(model)(x) - y))
-    card = replace(card, metrics=metrics, residual_sd=residual_sd)
+    card = replace(card, residual_sd=residual_sd)
+    result = evaluate(model, card, split)
+    metrics = {k: v for k, v in result.items() if k != "predictions"}
+    card = replace(card, metrics=metrics)
     return Trained(model, card, History(history), result, split, recipe or {})
+
+
+def generates_changes(card: Card) -> bool:
+    """Whether the model feeds its own daily changes back (a univariate return or
+    difference model): a bias in its mean forecast becomes a drift of every path."""
+    arch = card.architecture
+    return arch.features == 1 and not arch.skip and card.encoder.transform != "level"
+
+
+def centre_head(model: Forecaster, x: np.ndarray, y: np.ndarray) -> None:
+    """Shift the head's bias so that the mean one-step forecast on the training windows
+    ``x (pairs, window, 1)`` equals the mean of their targets ``y (pairs,)`` (scaled).
+
+    A network that learned a drift its training days do not have (e.g. +0.1% a day
+    where the days averaged +0.03%) compounds it on every generated step; after this
+    its generated path has no drift but the training days' own (tested).
+    """
+    # b <- b + mean(y) - mean(f(x))
+    shift = float(np.mean(y) - np.mean(predictor(model)(x)))
+    with torch.no_grad():
+        model.head.bias += shift
 

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPORTED = ROOT / "exported"
 IBM = ROOT.parent / "shared" / "data" / "IBM_2006-01-01_to_2018-01-01.csv"
 # What the page lets the reader ask for (it reads them from the manifest): up to a trading
-# year of steps, up to 20 sampled paths; so it needs that many noise draws.
-LIMITS = {"steps": 251, "samples": 20}
+# year of steps, up to 200 sampled paths; so it needs that many noise draws.
+LIMITS = {"steps": 251, "samples": 200}
 TEXT_LIMITS = {"chars": 2000, "prompt": 1000}  # the text mode's longest sample and prompt
 SEED = 0
 

@@ -8,7 +8,7 @@ import { readCard, stateRows } from "./card.js";
 import { scoreOneStep } from "./baselines.js";
 import { before, weekdaysAfter } from "./dates.js";
 import { Encoder } from "./encoder.js";
-import { quantile } from "./metrics.js";
+import { quantile, scorePaths } from "./metrics.js";
 
 export const MODES = ["windowed", "stateful"];
 
@@ -139,10 +139,9 @@ export class Forecaster {
     const after = known.length ? known.at(-1) : dates[cut - 1];
     let scores = null;
     if (truth.length) {
-      const name = samples ? "median path" : "generated";
-      // univariate: the real days after the history are whole rows of its inputs
-      scores = scoreOneStep(this.encoder, raw.slice(0, cut + truth.length), cut,
-        { [name]: median.slice(0, truth.length) });
+      // the paths as a distribution (the CLI's generating baselines resample with numpy's
+      // generator, which the page does not reproduce: it scores the model's row)
+      scores = { [samples ? "model" : "mean-forecast path"]: scorePaths(values, truth) };
     }
     return {
       mode, samples, startDate: dates[cut - 1], startValue, values, median, truth, scores,

@@ -25,6 +25,49 @@ export function compare(actual, predictions, previous, lastKnown) {
   return table;
 }
 
+/**
+ * Generated paths scored as a distribution of each day's price, as
+ * rnnlab/runtime/paths.py's score_paths: sample CRPS, the shares of days inside the
+ * central 50% and 90% bands, the pinball loss over the 5, 25, 50, 75, 95% quantiles, and
+ * the median path's RMSE. `paths` is an array of paths (each at least `actual.length`).
+ */
+export function scorePaths(paths, actual) {
+  const days = actual.length;
+  const n = paths.length;
+  let crps = 0;
+  let pinball = 0;
+  const inside = { 0.5: 0, 0.9: 0 };
+  const median = [];
+  const levels = [0.05, 0.25, 0.5, 0.75, 0.95];
+  for (let k = 0; k < days; k++) {
+    const x = Float64Array.from(paths, (path) => path[k]).sort();
+    const y = actual[k];
+    // CRPS = E|X - y| - E|X - X'| / 2, E|X - X'| = 2 / n^2 sum_i (2i - n - 1) x_(i)
+    let absolute = 0;
+    let spread = 0;
+    x.forEach((v, i) => {
+      absolute += Math.abs(v - y);
+      spread += (2 * (i + 1) - n - 1) * v;
+    });
+    crps += absolute / n - spread / (n * n);
+    for (const level of [0.5, 0.9]) {
+      const low = quantile(x, (1 - level) / 2);
+      const high = quantile(x, (1 + level) / 2);
+      if (y >= low && y <= high) inside[level] += 1;
+    }
+    for (const q of levels) {
+      // L_q(y, p) = max(q (y - p), (q - 1) (y - p))
+      const error = y - quantile(x, q);
+      pinball += Math.max(q * error, (q - 1) * error);
+    }
+    median.push(quantile(x, 0.5));
+  }
+  return {
+    crps: crps / days, cover50: inside[0.5] / days, cover90: inside[0.9] / days,
+    pinball: pinball / (days * levels.length), rmse: scores(actual, median).rmse,
+  };
+}
+
 /** numpy's default (linear) quantile `q` of `values`, with numpy's lerp. */
 export function quantile(values, q) {
   const sorted = Float64Array.from(values).sort();

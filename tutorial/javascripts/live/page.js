@@ -4,7 +4,7 @@
 
 import { checkChoices } from "./choices.js";
 import { Forecaster } from "./forecaster.js";
-import { chart, element, numbersBlock, scoresTable } from "./view.js";
+import { chart, element, numbersBlock, pathsTable, scoresTable } from "./view.js";
 
 const SITE = new URL("../../", import.meta.url);
 const ORT = "vendor/onnxruntime-web/";
@@ -61,7 +61,7 @@ class Page {
     field("start").value = this.data.test_first;
     const { limits } = this.manifest;
     Object.assign(field("steps"), { min: 1, max: limits.steps, value: limits.steps });
-    Object.assign(field("samples"), { min: 0, max: limits.samples, value: 0 });
+    Object.assign(field("samples"), { min: 0, max: limits.samples, value: limits.samples });
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.run();
@@ -132,7 +132,8 @@ class Page {
     }
     const { dates, median, low, high, truth, samples, startValue, scores } = generation;
     const from = (values) => [startValue, ...values];  // each line starts at the last price
-    const path = samples ? `median of ${samples} sampled paths` : `generated (${choices.mode})`;
+    const path = samples ? `median of ${samples} sampled paths`
+      : "path of the mean one-step forecast";
     const lines = {
       [`real ${model.card.target}`]: from([...truth, ...dates.slice(truth.length).map(() => null)]),
       [path]: from(median),
@@ -142,7 +143,7 @@ class Page {
       samples ? ["5 %", "95 %"] : null);
     $("live-generate-command").textContent = `rnnlab generate ${name} --csv ${this.data.csv} `
       + `--start ${choices.start} --steps ${choices.steps} --mode ${choices.mode}`
-      + (samples ? ` --samples ${samples} --seed 0` : "");
+      + ` --samples ${samples}` + (samples ? " --seed 0" : "");
     const [header, columns] = samples
       ? [["date", "real", "median", "p05", "p95"], [dates, truth, median, low, high]]
       : [["date", "real", "generated"], [dates, truth, median]];
@@ -150,7 +151,7 @@ class Page {
       element("p", `${choices.steps} trading days after ${generation.startDate} `
         + `(${model.card.target} ${startValue.toFixed(2)}), ${choices.mode}; `
         + (scores ? `scored against ${truth.length} real days:` : "no real days to score.")),
-      ...(scores ? [scoresTable(scores, "live-generate-scores")] : []),
+      ...(scores ? [pathsTable(scores, "live-generate-scores")] : []),
       numbersBlock("Every generated day", header, columns, "live-generate-table"));
   }
 

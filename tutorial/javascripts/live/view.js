@@ -31,6 +31,15 @@ export function scoresTable(scores, id) {
   return table(["forecaster", "RMSE", "MAE", "MAPE %"], rows, { id });
 }
 
+/** Generated paths' scores as a distribution (metrics.js scorePaths), one row a generator. */
+export function pathsTable(scores, id) {
+  const percent = (v) => `${(100 * v).toFixed(0)} %`;
+  const rows = Object.entries(scores).map(([name, s]) => [name, s.crps.toFixed(3),
+    percent(s.cover50), percent(s.cover90), s.pinball.toFixed(3), s.rmse.toFixed(3)]);
+  return table(["generator", "CRPS", "in 50 %", "in 90 %", "pinball", "median RMSE"], rows,
+    { id });
+}
+
 /** Every number of a result, one row per day, in a collapsible block. */
 export function numbersBlock(summary, header, columns, id) {
   const rows = columns[0].map((_, k) => columns.map((column, c) =>
