@@ -67,7 +67,7 @@ def test_export_then_runtime_commands(cli, tiny, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["generate", "absent.onnx"], "absent.onnx: no such model file"),
-    (["info", "ohlc"], "or name a shipped model (lstm, gru, ohlc-gru, return-gru)"),
+    (["info", "ohlc"], "or name a shipped model (lstm, gru, ohlc-gru, return-gru, shakespeare)"),
     (["generate", "ohlc-gru"], "cannot generate"),
     (["generate", "{onnx}", "--steps", "0"], "--steps 0: must be between 1 and 10000"),
     (["generate", "{onnx}", "--mode", "sideways"], "--mode sideways: is unknown"),
