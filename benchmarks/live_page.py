@@ -10,7 +10,9 @@ caches) each load the page; the page records ``performance.now()`` when its firs
 forecasts (the default model's 251 one-step forecasts of 2017) are on screen. Generation: in one
 page, each model generates 251 trading days from 2017-01-03, R times per mode; the page
 times the ``generate`` call (one ``session.run``, the prices, and the scores beside the
-baselines, whose linear one is fit in the page on every day before the start). Medians.
+baselines, whose linear one is fit in the page on every day before the start). Text mode
+(with ``exported/shakespeare-lstm.onnx`` in the build): page load to the first text (500
+characters after "ROMEO:"), and 500 and 2,000 characters at batch 1, R times each. Medians.
 ``--save`` writes benchmarks/live_page.md, which the page includes.
 """
 
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser helper the page's tests u
 from browser import SiteBrowser  # noqa: E402
 
 from benchmarks.measure import machine  # noqa: E402
-from rnnlab.runtime.shipped import SHIPPED  # noqa: E402
+from rnnlab.runtime.shipped import SHIPPED, TEXT_SHIPPED  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "live_page.md"
 PARTS = {  # what the page fetches, by kind: site-relative globs
@@ -40,7 +42,10 @@ PARTS = {  # what the page fetches, by kind: site-relative globs
     "data (IBM prices, noise draws, manifest)": ["live/*.json", "live/*.f64"],
     **{f"model {name} (fetched when first chosen)": [f"live/models/{file}"]
        for name, file in SHIPPED.items()},
+    **{f"text model {name} (fetched on page load)": [f"live/models/{file}"]
+       for name, file in TEXT_SHIPPED.items()},
 }
+TEXT_CHARS = (500, 2000)
 
 
 def weight(site: Path) -> list[tuple[str, int, int]]:
@@ -68,9 +73,35 @@ def run(page, **fields) -> dict:
     return page.eval_on_selector("#live-timing", "t => ({...t.dataset})")
 
 
+def write_text(page, chars: int) -> dict:
+    """Write ``chars`` characters after the default prompt; the page's timings (ms)."""
+    page.fill("#text-form [name=chars]", str(chars))
+    page.eval_on_selector("#text-status", "s => { s.dataset.kind = ''; }")
+    # the page's thread is busy while the graph runs (wasm on the main thread): long waits
+    page.click("#text-form button[type=submit]", timeout=600_000)
+    page.wait_for_selector("#text-status[data-kind=done]", timeout=600_000)
+    return page.eval_on_selector("#text-timing", "t => ({...t.dataset})")
+
+
+def measure_text(browser: SiteBrowser, repeats: int) -> dict:
+    """The text mode: cold loads to the first text, then batch-1 runs of each length."""
+    first, runs = [], {chars: [] for chars in TEXT_CHARS}
+    for _ in range(repeats):
+        with browser.visit("try-it/", width=1100) as visit:
+            visit.page.wait_for_selector("#text-status[data-kind=done]", timeout=120_000)
+            first.append(float(visit.page.get_attribute("#text-timing", "data-first-ms")))
+    with browser.visit("try-it/", width=1100) as visit:
+        visit.page.wait_for_selector("#text-status[data-kind=done]", timeout=120_000)
+        for chars in TEXT_CHARS:
+            runs[chars] = [float(write_text(visit.page, chars)["ms"]) for _ in range(repeats)]
+    return {"first": first, "runs": runs}
+
+
 def measure(site: Path, repeats: int) -> dict:
     cold, forecast, generate = [], {}, {}
     with SiteBrowser(site) as browser:
+        text = measure_text(browser, repeats) if (site / "live" / "models" / next(
+            iter(TEXT_SHIPPED.values()))).is_file() else None
         for _ in range(repeats):
             with browser.visit("try-it/") as visit:
                 visit.page.wait_for_selector("#live-status[data-kind=done]", timeout=120_000)
@@ -86,7 +117,8 @@ def measure(site: Path, repeats: int) -> dict:
                     forecast.setdefault(model, []).extend(float(t["forecastMs"]) for t in times)
                     if model != "ohlc-gru":
                         generate[model, mode] = [float(t["generateMs"]) for t in times]
-    return {"chromium": version, "cold": cold, "forecast": forecast, "generate": generate}
+    return {"chromium": version, "cold": cold, "forecast": forecast, "generate": generate,
+            "text": text}
 
 
 def report(site: Path, figures: dict, repeats: int) -> str:
@@ -110,6 +142,15 @@ def report(site: Path, figures: dict, repeats: int) -> str:
                      f"(their fit included) | {median(times):.0f} |")
     for (model, mode), times in figures["generate"].items():
         lines.append(f"| {model}: 251 steps, {mode}, scored likewise | {median(times):.0f} |")
+    if figures["text"]:
+        lines += ["", "| text mode (the shipped character model, batch 1) | ms | characters "
+                  "per second |", "|---|---|---|",
+                  "| page load to the first 500 characters on screen (one tab: its HTTP cache "
+                  "kept between loads) | "
+                  f"{median(figures['text']['first']):.0f} | |"]
+        for chars, times in figures["text"]["runs"].items():
+            lines.append(f"| {chars} characters after \"ROMEO:\" | {median(times):.0f} | "
+                         f"{chars / median(times) * 1000:,.0f} |")
     return "\n".join(lines) + "\n"
 
 

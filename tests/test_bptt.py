@@ -96,3 +96,61 @@ def test_truncate_must_be_positive(case) -> None:
     _, xs, targets, _, p, hs = case
     with pytest.raises(ValueError, match="positive"):
         bptt.rnn_backward(xs.numpy(), hs, hs[1:] - targets.numpy(), p, truncate=0)
+
+
+@pytest.fixture
+def lstm_case():
+    """A float64 torch.nn.LSTM, its weights in numpy, inputs, targets, initial state."""
+    torch.manual_seed(1)
+    module = torch.nn.LSTM(INPUTS, HIDDEN).double()
+    xs = torch.randn(STEPS, BATCH, INPUTS, dtype=torch.float64)
+    targets = torch.randn(STEPS, BATCH, HIDDEN, dtype=torch.float64)
+    h0 = torch.randn(1, BATCH, HIDDEN, dtype=torch.float64)
+    c0 = torch.randn(1, BATCH, HIDDEN, dtype=torch.float64, requires_grad=True)
+    p = scratch.layers_from_state_dict(module.state_dict())[0]
+    states = bptt.lstm_states(xs.numpy(), p, h0[0].numpy(), c0[0].detach().numpy())
+    return module, xs, targets, h0, c0, p, states
+
+
+def test_lstm_forward_states_are_torch_outputs(lstm_case) -> None:
+    module, xs, _, h0, c0, _, states = lstm_case
+    with torch.no_grad():
+        outputs, (_, c_n) = module(xs, (h0, c0))
+    np.testing.assert_allclose(states.hs[1:], outputs.numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(states.cs[-1], c_n[0].numpy(), rtol=0, atol=1e-12)
+
+
+def test_lstm_bptt_equals_autograd(lstm_case) -> None:
+    """Weights, both biases and the gradient along the cell, dL/dc_0, to 1e-10."""
+    module, xs, targets, h0, c0, p, states = lstm_case
+
+    def terms():
+        outputs, _ = module(xs, (h0, c0))
+        return [squared_error(outputs[t], targets[t]) for t in range(STEPS)]
+
+    c0.grad = None
+    theirs = autograd(module, terms)
+    ours, dcs = bptt.lstm_backward(xs.numpy(), states, states.hs[1:] - targets.numpy(), p)
+    assert_matches(ours, theirs)
+    np.testing.assert_allclose(dcs[0], c0.grad[0].numpy(), rtol=0, atol=1e-10)
+    assert dcs.shape == (STEPS + 1, BATCH, HIDDEN)
+
+
+@pytest.mark.parametrize("split", [3, 8])
+def test_lstm_gradient_along_the_cell_equals_autograd(lstm_case, split: int) -> None:
+    """dL/dc_s at an inner step s: restart the LSTM from leaves (h_s, c_s); c_s reaches the
+    loss through c_{s+1} and through h_s = o_s tanh(c_s), so the total is
+    dL/dc_s(leaf) + dL/dh_s(leaf) o_s (1 - tanh^2 c_s)."""
+    module, xs, targets, h0, c0, p, states = lstm_case
+    with torch.no_grad():
+        first, (h_s, c_s) = module(xs[:split], (h0, c0))
+    h_s, c_s = h_s.clone().requires_grad_(), c_s.clone().requires_grad_()
+    rest, _ = module(xs[split:], (h_s, c_s))
+    outputs = torch.cat([first[:-1], h_s, rest])   # L_s reads the leaf h_s too
+    loss = sum(squared_error(outputs[t], targets[t]) for t in range(STEPS))
+    loss.backward()
+    o_s = states.gates[split - 1, 3]
+    expected = (c_s.grad[0].numpy()
+                + h_s.grad[0].numpy() * o_s * (1 - np.tanh(states.cs[split]) ** 2))
+    _, dcs = bptt.lstm_backward(xs.numpy(), states, states.hs[1:] - targets.numpy(), p)
+    np.testing.assert_allclose(dcs[split], expected, rtol=0, atol=1e-10)

@@ -18,7 +18,8 @@ from rnnlab.experiments import gradients, longlag  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "tutorial" / "02-vanishing-gradients.md"
-PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [ROOT / "tutorial" / "index.md"]
+PAGES = sorted((ROOT / "tutorial").glob("0[1-7]-*.md")) + [
+    ROOT / "tutorial" / name for name in ("index.md", "10-training-practice.md")]
 GRADIENTS = "tutorial/results/gradient-norms.md"
 ADDING = "tutorial/results/adding-problem.md"
 #: Chapters 5 and 6's numbers: figure -> the file that its function in
@@ -30,12 +31,24 @@ SEED_RUNS = ("tutorial/results/ibm-seed-lstm.json", "tutorial/results/ibm-seed-g
 SEED_SCORES = "tutorial/results/ibm-seed-scores.md"
 #: Chapter 7's model card as ``rnnlab info`` prints it (tests/test_docs_outputs.py reruns it).
 INFO = "tutorial/results/info-lstm.txt"
+#: Chapter 10's tables (and chapter 2's and 8's that the same command measured), and the
+#: gradient along the cell that its figure measured.
+PRACTICE = {name: f"tutorial/results/practice-{name}.md" for name in
+            ("clipping", "init", "regularise", "lengths", "bidirectional", "exercises")}
+CELL_PATH = "tutorial/results/cell-path.md"
 #: chapter -> the result files it includes.
-INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING),
+INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING, PRACTICE["exercises"]),
             "05-forecasting.md": (SEED_SCORES, FIGURES["one_step_lag"],
                                   FIGURES["one_step_forecast"]),
             "06-generation.md": (FIGURES["generation_paths"], FIGURES["generation_error"]),
-            "07-export.md": (INFO,)}
+            "07-export.md": (INFO,),
+            "08-beyond.md": (PRACTICE["bidirectional"],),
+            "10-training-practice.md": (CELL_PATH, PRACTICE["clipping"], PRACTICE["init"],
+                                        PRACTICE["regularise"], PRACTICE["lengths"]),
+            "11-seq2seq-attention.md": tuple(f"tutorial/results/seq2seq-{name}.md"
+                                             for name in ("exposure", "length", "decoding")),
+            "12-parallel-scan.md": tuple(f"tutorial/results/mingru-{name}.md"
+                                         for name in ("timing", "export"))}
 
 
 def written_by(text: str) -> str:

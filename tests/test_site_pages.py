@@ -83,3 +83,20 @@ def test_every_page_renders_offline(site_browser, width: int) -> None:
             report[path] = problems
     assert report == {}
     assert formulas > 100  # every chapter's maths was typeset by KaTeX
+
+
+# Displayed formulas wider than their box: they scroll, hiding labels and ends of lines.
+SCROLLING_MATH = """() => [...document.querySelectorAll(".arithmatex, .katex-display")]
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .map(box => box.textContent.trim().slice(0, 50))"""
+
+
+@pytest.mark.parametrize("chapter", ["01-rnn/", "02-vanishing-gradients/", "03-lstm/",
+                                     "04-gru/"])
+def test_the_cells_equations_fit_a_phone(site_browser, chapter: str) -> None:
+    """At 390 px, no displayed formula of the cell chapters scrolls sideways: the LSTM's
+    gate system is broken into lines that fit."""
+    with site_browser.visit(chapter, width=PHONE) as visit:
+        visit.page.evaluate(OPEN_DETAILS)
+        assert visit.page.locator(".arithmatex .katex").count() > 0
+        assert visit.page.evaluate(SCROLLING_MATH) == []

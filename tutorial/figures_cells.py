@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+from figures_palette import GRADIENT as BACKWARD
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
@@ -19,7 +20,6 @@ from matplotlib.patches import Circle, FancyBboxPatch
 Point = tuple[float, float]
 FONT = 16
 LAYER_COLOR, OP_COLOR, CELL_COLOR = "#ffe08a", "#f6c6c6", "#eef3fb"
-BACKWARD = "tab:red"
 
 
 def _canvas(width: float, height: float, xlim: Point, ylim: Point) -> tuple[Figure, Axes]:
@@ -126,13 +126,16 @@ def gru_cell(fast: bool) -> Figure:
     """Chapter 4: the GRU cell as PyTorch computes it (reset gate after the matrix product)."""
     fig, ax = _canvas(6.4, 4.6, (-0.2, 10.4), (-0.7, 6.6))
     _cell_frame(ax, 1.0, 0.3, 9.0, 5.5)
-    top, rail, gates = 4.8, 0.9, 2.3
+    top, rail, gates, own = 4.8, 0.9, 2.3, 0.5
     z_x, r_x, mix_x, n_x = 2.4, 3.8, 5.6, 7.6
     # the state line: h_{t-1} -> (x z_t) -> (+ (1 - z_t) n_t) -> h_t
     _state_line(ax, top, z_x, n_x, ("$h_{t-1}$", "$h_t$"))
     _wire(ax, [(9.5, top), (9.5, 6.4)])
-    # h_{t-1} drops to the rail, where x_t joins: the gates read both
-    _wire(ax, [(0.6, top), (0.6, rail), (n_x, rail)], arrow=False)
+    # h_{t-1} drops to the rail, where x_t joins: the two gates read both
+    _wire(ax, [(0.6, top), (0.6, rail), (r_x, rail)], arrow=False)
+    # h_{t-1} alone goes on, under the rail, to W_hn; a gap where x_t crosses it
+    _wire(ax, [(0.6, rail), (0.6, own), (1.22, own)], arrow=False)
+    _wire(ax, [(1.58, own), (mix_x, own), (mix_x, 1.15)])
     _wire(ax, [(1.4, -0.5), (1.4, rail)], arrow=False)
     _label(ax, (1.55, -0.55), "$x_t$", va="bottom")
     for x, name in [(z_x, "$z_t$"), (r_x, "")]:
@@ -151,12 +154,12 @@ def gru_cell(fast: bool) -> Figure:
     _wire(ax, [(r_x + 0.4, gates), (mix_x - 0.3, gates)])
     _label(ax, (r_x + 0.5, gates + 0.1), "$r_t$", size=FONT - 2, va="bottom")
     _layer(ax, (mix_x, 1.45), "$W_{hn}$", width=0.95)
-    _wire(ax, [(mix_x, rail), (mix_x, 1.15)])
     _wire(ax, [(mix_x, 1.75), (mix_x, gates - 0.3)])
     _layer(ax, (n_x, gates), "tanh", width=1.05)
     _wire(ax, [(mix_x + 0.3, gates), (n_x - 0.55, gates)])
-    _wire(ax, [(n_x, rail), (n_x, gates - 0.32)])
-    _label(ax, (n_x + 0.12, 1.3), "$x_t$", size=FONT - 2, va="center")
+    # the candidate's input part reads x_t alone
+    _wire(ax, [(n_x, -0.5), (n_x, gates - 0.32)])
+    _label(ax, (n_x + 0.15, -0.55), "$x_t$", va="bottom")
     _wire(ax, [(n_x, gates + 0.3), (n_x, 3.4)])
     _label(ax, (n_x + 0.15, 2.8), "$n_t$", size=FONT - 2, va="bottom")
     return fig
@@ -164,7 +167,7 @@ def gru_cell(fast: bool) -> Figure:
 
 def bptt_unrolled(fast: bool) -> Figure:
     """Chapters 1 and 2: the unrolled Elman RNN with a loss at every step, forward in black
-    and the backward (BPTT) paths in red."""
+    and the backward (BPTT) paths in the gradient colour."""
     fig, ax = _canvas(6.4, 4.4, (-0.4, 10.2), (-1.1, 6.0))
     xs = [1.6, 4.2, 6.8]
     state_y, loss_y = 1.8, 4.2

@@ -18,6 +18,7 @@ from pathlib import Path
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
+from figures_palette import REAL
 from matplotlib.figure import Figure
 
 from rnnlab.experiments.common import markdown_table
@@ -102,7 +103,7 @@ def one_step_forecast(fast: bool) -> Figure:
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     forecasts = {name: model.forecast(data) for name, model in shipped().items()}
     first = next(iter(forecasts.values()))
-    ax.plot(first.dates, first.actual, color="tab:red", lw=1.4, label="real IBM High")
+    ax.plot(first.dates, first.actual, color=REAL, lw=1.4, label="real IBM High")
     rows = []
     for name, f in forecasts.items():
         rmse = f.scores["model"]["rmse"]
@@ -134,7 +135,7 @@ def one_step_lag(fast: bool) -> Figure:
     fig, (zoom, bars) = plt.subplots(2, 1, figsize=(6.4, 7.6))
     f = forecasts["lstm"]
     days = slice(100, 140)
-    zoom.plot(f.dates[days], f.actual[days], "o-", color="tab:red", ms=3, label="real")
+    zoom.plot(f.dates[days], f.actual[days], "o-", color=REAL, ms=3, label="real")
     zoom.plot(f.dates[days], f.previous[days], "--", color="gray",
               label="persistence (real, one day late)")
     zoom.plot(f.dates[days], f.predicted[days], "o-", color="tab:blue", ms=3,
@@ -180,7 +181,7 @@ def generation_paths(fast: bool) -> Figure:
     actual = data.values[first:, 0]
     dates = data.dates[first:]
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
-    ax.plot(dates, actual, color="tab:red", lw=1.4, label="real IBM High")
+    ax.plot(dates, actual, color=REAL, lw=1.4, label="real IBM High")
     flat = data.values[first - 1, 0]
     top = shipped()["lstm"].encoder.hi[0]
     rows = [["real IBM High", f"{actual[0]:.2f}", f"{actual[-1]:.2f}", "", ""]]

@@ -127,7 +127,7 @@ def levels_vs_returns(fast: bool) -> Figure:
         ax.axhspan(train.min(), train.max(), color="tab:green", alpha=0.12,
                    label="training range: scaled to [0, 1]")
         ax.plot(dates, series, lw=0.8 if series is high else 0.4, color="black")
-        ax.axvline(data.dates[first], color="tab:red", ls="--", lw=1, label="split 2017-01-01")
+        ax.axvline(data.dates[first], color="dimgray", ls="--", lw=1, label="split 2017-01-01")
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)
         test = series[first:] if series is high else series[first - 1:]

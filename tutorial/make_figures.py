@@ -24,6 +24,10 @@ from figures_cells import FIGURES as CELL_FIGURES
 from figures_forecasting import FIGURES as FORECASTING_FIGURES
 from figures_forecasting import phone_sized
 from figures_graphs import FIGURES as GRAPH_FIGURES
+from figures_language import FIGURES as LANGUAGE_FIGURES
+from figures_palette import REAL, RECURRENT
+from figures_practice import FIGURES as PRACTICE_FIGURES
+from figures_seq import FIGURES as SEQ_FIGURES
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -82,15 +86,15 @@ def rnn_unrolled(fast: bool) -> Figure:
     """Chapter 1: a recurrent layer with its loop (top), and the same layer unrolled (bottom)."""
     fig, (loop, unrolled) = plt.subplots(2, 1, figsize=(6, 5.6), height_ratios=(1, 1))
     _cell_column(loop, 0, "t", "$W_{ih}$")
-    _arrow(loop, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color="tab:red")
+    _arrow(loop, (0.4, 0.85), (0.4, 1.15), connectionstyle="bar,fraction=1.2", color=RECURRENT)
     loop.text(0.95, 1, "$W_{hh}$", va="center", fontsize=15, color="dimgray")
     loop.set_title("the loop", fontsize=15)
-    unrolled.text(-0.6, 1, "$h_0$", ha="center", va="center", fontsize=16, color="tab:red")
+    unrolled.text(-0.6, 1, "$h_0$", ha="center", va="center", fontsize=16, color=RECURRENT)
     for t in range(1, 4):
         x = 0.9 + 1.6 * (t - 1)
         _cell_column(unrolled, x, str(t), "$W_{ih}$")
         _arrow(unrolled, (x - 1.2 if t > 1 else -0.4, 1), (x - 0.4, 1),
-               "" if t == 1 else "$W_{hh}$", color="tab:red")
+               "" if t == 1 else "$W_{hh}$", color=RECURRENT)
     unrolled.text(4.95, 1, "...", ha="center", va="center", fontsize=18)
     unrolled.set_title("unrolled in time: the same weights at every step", fontsize=15)
     for ax in (loop, unrolled):
@@ -159,12 +163,27 @@ def _gate_traces(kind: str, fast: bool) -> tuple[torch.Tensor, dict[str, np.ndar
                      for j, name in enumerate(names)}
 
 
+def _state_trace(kind: str, gates: dict[str, np.ndarray]) -> tuple[str, np.ndarray]:
+    """The state that the gates write, ``(steps, hidden)``, from zeros: the LSTM's cell
+    ``c_t = f_t c_{t-1} + i_t g_t``, or the GRU's ``h_t = (1 - z_t) n_t + z_t h_{t-1}``."""
+    state, trace = np.zeros(gates["g" if kind == "lstm" else "n"].shape[1]), []
+    for t in range(len(gates["f" if kind == "lstm" else "z"])):
+        if kind == "lstm":
+            state = gates["f"][t] * state + gates["i"][t] * gates["g"][t]
+        else:
+            state = (1 - gates["z"][t]) * gates["n"][t] + gates["z"][t] * state
+        trace.append(state)
+    return ("cell $c_t$" if kind == "lstm" else "state $h_t$"), np.array(trace)
+
+
 def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
+    """The inputs, every unit's gates as images, then the first unit's gates and state as
+    lines; the marked steps as triangles above the images and bands behind the lines."""
     x, gates = _gate_traces(kind, fast)
-    fig, axes = plt.subplots(len(shown) + 1, 1, figsize=(6.4, 2 + 2 * len(shown)), sharex=True)
+    fig, axes = plt.subplots(len(shown) + 2, 1, figsize=(6.4, 4 + 2 * len(shown)), sharex=True)
     steps = np.arange(len(x))
     marked = steps[x[:, 1].numpy() > 0]
-    axes[0].bar(steps, x[:, 0].numpy(), color=["tab:red" if m else "lightgray"
+    axes[0].bar(steps, x[:, 0].numpy(), color=[REAL if m else "lightgray"
                                                 for m in x[:, 1].numpy()])
     axes[0].set_ylabel("value $v_t$")
     axes[0].set_title(f"{kind.upper()} trained on the adding problem:\nmarked values in red")
@@ -172,13 +191,24 @@ def _gate_figure(kind: str, shown: dict[str, str], fast: bool) -> Figure:
     first = gates[next(iter(shown))]
     response = first[marked].mean(axis=0) - np.delete(first, marked, axis=0).mean(axis=0)
     order = np.argsort(-np.abs(response))
-    for ax, (name, label) in zip(axes[1:], shown.items(), strict=True):
+    for ax, (name, label) in zip(axes[1:-1], shown.items()):
         image = ax.imshow(gates[name][:, order].T, aspect="auto", cmap="viridis", vmin=0,
                           vmax=1, interpolation="nearest")
-        for m in marked:
-            ax.axvline(m, color="tab:red", lw=1, ls="--")
+        # above the image, not over the columns they point at
+        ax.plot(marked, [-1.6] * len(marked), "v", color=REAL, ms=6, clip_on=False)
+        ax.set_ylim(len(order) - 0.5, -2.2)
         ax.set_ylabel(f"{label}\nunit (sorted)")
-    fig.colorbar(image, ax=axes, pad=0.01, label="gate activation")
+    fig.colorbar(image, ax=axes, pad=0.01, shrink=0.5, anchor=(0.0, 0.6), label="gate activation")
+    unit, lines = order[0], axes[-1]
+    for m in marked:
+        lines.axvspan(m - 0.5, m + 0.5, color=REAL, alpha=0.15, lw=0)
+    for name, label in shown.items():
+        lines.plot(steps, gates[name][:, unit], lw=1.4, label=label)
+    state_label, state = _state_trace(kind, gates)
+    lines.plot(steps, state[:, unit], color="black", lw=1.6, label=state_label)
+    lines.set_ylabel("first unit")
+    lines.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, fontsize=9)
+    lines.grid(alpha=0.3)
     axes[-1].set_xlabel("time step $t$")
     return fig
 
@@ -199,9 +229,11 @@ def gru_gates(fast: bool) -> Figure:
 
 # Diagrams of the cells (figures_cells.py), then chapters 5 to 8: the shipped forecasters
 # on real prices (figures_forecasting.py), the graph diagrams (figures_graphs.py) and
-# chapter 8's baselines (figures_beyond.py).
+# chapter 8's baselines (figures_beyond.py), chapter 9's curves (figures_language.py),
+# chapter 10's (figures_practice.py), chapter 11's attention (figures_seq.py).
 for _name, _draw in {**CELL_FIGURES, **FORECASTING_FIGURES, **GRAPH_FIGURES,
-                     **BEYOND_FIGURES}.items():
+                     **BEYOND_FIGURES, **LANGUAGE_FIGURES, **PRACTICE_FIGURES,
+                     **SEQ_FIGURES}.items():
     figure(_name)(_draw)
 
 

@@ -136,8 +136,10 @@ def train_trial(kind: str, length: int, seed: int, config: Config = FULL,
             optimizer.step()
             step += 1
             if step % config.eval_every == 0:
+                model.eval()    # no dropout while scoring (a prepared layer may have it)
                 with torch.no_grad():
                     mse = nn.functional.mse_loss(model(x_test), y_test).item()
+                model.train()
     trial = Trial(kind, length, seed, mse < config.threshold, step, mse,
                   time.perf_counter() - start)
     return trial, model

@@ -9,6 +9,8 @@
   Empty cells stay ``null``, so the page drops a day only for models that read it.
 - ``live/normals-seed0.f64``: ``numpy.random.default_rng(0).standard_normal`` draws
   (float64, little-endian), the noise behind ``rnnlab generate --samples N --seed 0``.
+- ``live/models/shakespeare-lstm.onnx``: the shipped text model, for the text mode
+  (``manifest["text"]``; without the file, ``manifest["text_missing"]`` says so).
 - ``live/manifest.json``: what is there; without the price file it says, in one
   sentence, what is missing, and the page shows that sentence. The build never fails.
 """
@@ -25,7 +27,7 @@ import numpy as np
 
 from rnnlab.runtime.model import load
 from rnnlab.runtime.prices import read_prices
-from rnnlab.runtime.shipped import DEFAULT, SHIPPED
+from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPORTED = ROOT / "exported"
@@ -33,6 +35,7 @@ IBM = ROOT.parent / "shared" / "data" / "IBM_2006-01-01_to_2018-01-01.csv"
 # What the page lets the reader ask for (it reads them from the manifest): up to a trading
 # year of steps, up to 20 sampled paths; so it needs that many noise draws.
 LIMITS = {"steps": 251, "samples": 20}
+TEXT_LIMITS = {"chars": 2000, "prompt": 1000}  # the text mode's longest sample and prompt
 SEED = 0
 
 log = logging.getLogger("mkdocs.hooks.live")
@@ -57,6 +60,19 @@ def price_days(csv: Path, models: dict) -> dict:
             "dates": days, "columns": table}
 
 
+def text_models(live: Path) -> dict:
+    """Copy the shipped text models that exist; the manifest's text entries."""
+    found = {name: f"models/{file}" for name, file in TEXT_SHIPPED.items()
+             if (EXPORTED / file).is_file()}
+    for file in found.values():
+        shutil.copy2(EXPORTED / Path(file).name, live / file)
+    if not found:
+        return {"text": None, "text_missing": (
+            f"The site was built without a text model: put {', '.join(TEXT_SHIPPED.values())} "
+            "in exported/, then run `mkdocs build` again.")}
+    return {"text": {"models": found, "default": next(iter(found)), "limits": TEXT_LIMITS}}
+
+
 def on_post_build(config, **kwargs) -> None:
     live = Path(config["site_dir"]) / "live"
     (live / "models").mkdir(parents=True, exist_ok=True)
@@ -67,6 +83,7 @@ def on_post_build(config, **kwargs) -> None:
         live / "normals-seed0.f64")
     manifest = {"models": {name: f"models/{file}" for name, file in SHIPPED.items()},
                 "default": DEFAULT, "limits": LIMITS, "normals": "normals-seed0.f64", "data": None}
+    manifest.update(text_models(live))
     if IBM.is_file():
         models = {name: load(EXPORTED / file) for name, file in SHIPPED.items()}
         (live / "ibm.json").write_text(json.dumps(price_days(IBM, models)))
