@@ -44,7 +44,10 @@ def card_markdown(path: Path) -> str:
           for name, v in rows), "",
     ]
     if c.history:
-        lines += ["| epoch | train nats/char | validation nats/char |", "|---|---|---|",
+        lines += ["Where the preset holds out a development set (`dev_fraction`, `patience` in "
+                  "`rnnlab.language.chartrain`), the weights kept are those of the epoch with the "
+                  "lowest loss on the training part's head; the validation part chose nothing.",
+                  "", "| epoch | train nats/char | validation nats/char |", "|---|---|---|",
                   *(f"| {int(e)} | {t:.4f} | {v:.4f} |" for e, t, v in c.history), ""]
     return "\n".join(lines)
 
