@@ -19,6 +19,7 @@ from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
 from rnnlab.training.model import Forecaster, build
 from rnnlab.training.presets import Recipe
+from rnnlab.training.threads import single_thread
 from rnnlab.training.trained import History, Trained
 
 
@@ -75,7 +76,8 @@ def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
     # The spread of one-step errors on the training days, in scaled units: the noise
     # scale for sampled generation paths.
     x, y = card.encoder.supervised(split.train)
-    residual_sd = float(np.std(predictor(model)(x) - y))
+    with single_thread():  # like the scores: the same on any machine
+        residual_sd = float(np.std(predictor(model)(x) - y))
     card = replace(card, metrics=metrics, residual_sd=residual_sd)
     return Trained(model, card, History(history), result, split, recipe or {})
 
