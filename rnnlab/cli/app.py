@@ -11,6 +11,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: typer's rich panels label every flag `<bool>` as if it took a
+    # value, and the plain layout is the one tutorial/cli.md records.
+    rich_markup_mode=None,
 )
 
 

@@ -30,9 +30,10 @@ def forecast(
     plot: Path = typer.Option(None, help="Draw actual vs forecast to this PNG."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
-    """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
-    the model's inputs, fit on the rows before the first forecast day), close-anchored
-    (when Close is an input), persistence and flat."""
+    """One-step forecasts from true history, beside baselines.
+
+    The baselines: linear (ridge on the model's inputs, fit on the rows before the first
+    forecast day), close-anchored (when Close is an input), persistence and flat."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model, FORECASTER)])
     forecaster = load(model, default=FORECASTER)
     result = forecaster.forecast(csv, start, end, missing)
@@ -45,16 +46,21 @@ def forecast(
         save_lines(plot, result.dates, {f"real {target}": result.actual,
                                         "one-step forecast": result.predicted},
                    f"{forecaster.path.name}: one-step forecasts", target)
+    exchange = forecaster.card.exchange
     summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
                "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
-               "next": {"date": result.next_date, "forecast": result.next_value}}
+               "next": {"date": result.next_date, "forecast": result.next_value,
+                        "exchange": exchange},
+               # what to_frame() has, day by day: the days of --out without the next one
+               "dates": result.dates, "actual": result.actual, "forecast": result.predicted,
+               "persistence": result.previous}
     if json_:
         emit_json(summary)
         return
     title = (f"{forecaster.path.name} on {csv.name}: one-step {target}, "
              f"{summary['start']} to {summary['end']} ({summary['days']} days)")
     typer.echo(format_table(result.scores, title))
-    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+    typer.echo(f"next {exchange} trading day {result.next_date}: {result.next_value:.2f}")
 
 
 @app.command()
@@ -66,7 +72,8 @@ def generate(
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
                               "before it, and score the path against the rows from it."),
     steps: int = typer.Option(251, help=f"Days to generate (1 to {MAX_STEPS}): the file's "
-                              "trading days where it has them, weekdays after it."),
+                              "days where it has them, the exchange's trading days after "
+                              "it (the model card's exchange: NYSE for the shipped models)."),
     mode: str = typer.Option(None, help="windowed (re-run the window, as trained) or "
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
@@ -81,7 +88,7 @@ def generate(
     seed: int = typer.Option(0, help="Random seed for --samples."),
     missing: str = typer.Option("drop", help=MISSING_HELP),
 ) -> None:
-    """Generate the next STEPS days autoregressively, feeding each prediction back in."""
+    """Generate STEPS trading days, feeding each forecast back."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
     forecaster = load(model)
     result = forecaster.generate(steps, csv, mode, samples, seed, start, missing)
@@ -107,7 +114,8 @@ def generate(
         emit_json(summary)
         return
     typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
-               f"{result.start_value:.2f}), {result.mode} generation"
+               f"{result.start_value:.2f}), {result.mode} generation, "
+               f"{forecaster.card.exchange} trading days"
                + (f"; median and 5-95% band of {samples} sampled paths" if samples else ""))
     (low, high), median = result.band, result.median
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
@@ -126,7 +134,7 @@ def info(
                                  "any ticker)."),
     json_: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
-    """Show a model's card: what it is, what it was trained on, how well it did."""
+    """Show a model's card: what it is, its data and its scores."""
     forecaster = load(model)
     card = forecaster.card
     if json_:
@@ -141,6 +149,7 @@ def info(
     typer.echo(f"  trained on {card.data_file} {card.train_start} to {card.train_end}")
     typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
+    typer.echo(f"  dates      {card.exchange} trading days")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
     for view in ("one_step", "generation"):
         if view in card.metrics:

@@ -76,7 +76,7 @@ def train(
     plot: Path = typer.Option(None, help="Draw real vs predicted (first seed) to this PNG."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
 ) -> None:
-    """Train forecasters on the days before --split and score them on the days from it."""
+    """Train on the days before --split; score on the days from it."""
     from rnnlab.training.api import train_seeds
     from rnnlab.training.evaluate import summarize
     from rnnlab.training.results import format_metrics
@@ -126,7 +126,9 @@ def evaluate(
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
     plot: Path = typer.Option(None, help="Draw real vs predicted to this PNG."),
 ) -> None:
-    """Score a checkpoint on its test days (from its split date), beside the baselines."""
+    """Score a checkpoint on its test days, beside the baselines.
+
+    The test days are those from the split date stored in the checkpoint."""
     from rnnlab.training.trained import Trained
 
     check_outputs({"--plot": plot}, [checkpoint_path, csv])
@@ -147,10 +149,11 @@ def export(
         "version's graph.")),
     output: Path = typer.Option(..., "-o", "--output", help="The .onnx file to write."),
 ) -> None:
-    """Write a checkpoint as one self-describing ONNX file for the runtime.
+    """Write a checkpoint as one self-describing ONNX file.
 
-    Given an .onnx file instead, write its weights and card again with this version's
-    graph: how a file from an older rnnlab gets the faster generation.
+    The file holds everything the torch-free runtime needs. Given an .onnx file instead,
+    write its weights and card again with this version's graph: how a file from an older
+    rnnlab gets the faster generation.
     """
     from rnnlab.training import export as onnx_export
     from rnnlab.training.trained import Trained
@@ -192,7 +195,7 @@ def backtest(
     json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
     progress: bool = typer.Option(True, help="Show a progress bar over folds (stderr)."),
 ) -> None:
-    """Walk-forward backtest: each year tested by a model trained on all days before it."""
+    """Walk-forward backtest: train before each year, test on it."""
     from contextlib import ExitStack
 
     from rnnlab.runtime.files import write_text
@@ -238,7 +241,9 @@ def ensemble(
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
-    """Average trained models, such as seed-lstm and seed-gru, into one exportable model."""
+    """Average trained models into one exportable model.
+
+    For instance seed-lstm and seed-gru checkpoints, scored together on their test days."""
     from rnnlab.training.api import ensemble as average
 
     check_outputs({"--output": out}, [*checkpoints, csv])

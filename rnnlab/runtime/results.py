@@ -17,6 +17,18 @@ from rnnlab.runtime.frames import date_frame
 BAND = (0.05, 0.95)
 
 
+def rmse_line(scores: dict | None) -> str:
+    """``"RMSE model 3.22, persistence 1.54, ..."``: each entry's RMSE, for a ``repr``."""
+    if not scores:
+        return "no real days to score"
+    return "RMSE " + ", ".join(f"{name} {s['rmse']:.4g}" for name, s in scores.items())
+
+
+def span(dates: np.ndarray) -> str:
+    """``"2017-01-03 to 2017-12-29"``: the first and last of ``(days,)`` dates."""
+    return f"{dates[0]} to {dates[-1]}" if len(dates) else "no days"
+
+
 @dataclass(frozen=True)
 class Forecast:
     """One-step forecasts for ``dates`` from true history, plus the next unseen day.
@@ -28,8 +40,9 @@ class Forecast:
         previous: ``(days,)`` the real price the day before (persistence's forecast).
         scores: ``{"model" | baseline: {"rmse", "mae", "mape"}}``: RMSE and MAE in
             price units, MAPE in percent, for the model and the baselines on ``dates``.
-        next_date: the weekday after the last day.
+        next_date: the exchange's next trading day after the last day.
         next_value: the forecast for ``next_date``.
+        model: the file name of the model that forecast.
     """
 
     dates: np.ndarray
@@ -39,10 +52,11 @@ class Forecast:
     scores: dict
     next_date: np.datetime64
     next_value: float
+    model: str = ""
 
     def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Dates ``(days + 1,)`` and columns ``actual``, ``forecast``, ``persistence``;
-        the last row is the next weekday's forecast (its other cells NaN)."""
+        the last row is the next trading day's forecast (its other cells NaN)."""
         unknown = [np.nan]
         return np.r_[self.dates, [self.next_date]], {
             "actual": np.r_[self.actual, unknown],
@@ -53,6 +67,11 @@ class Forecast:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
 
+    def __repr__(self) -> str:
+        return (f"Forecast({self.model}: one step ahead, {span(self.dates)}, "
+                f"{len(self.dates)} days; {rmse_line(self.scores)}; next {self.next_date} "
+                f"{self.next_value:.2f})")
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -60,7 +79,8 @@ class Generated:
 
     Attributes:
         dates: ``(steps,)`` step k's date: the real trading day where the prices the
-            history came from go on past it, else the k-th weekday after ``start_date``.
+            history came from go on past it, else the exchange's k-th trading day after
+            ``start_date``.
         values: ``(paths, steps)`` prices; one path, or one per sample.
         start_date: the last day of the history.
         start_value: the target price on ``start_date``.
@@ -68,6 +88,7 @@ class Generated:
         sampled: whether the paths are noisy samples (``samples > 0``).
         actual: ``(scored,)`` real prices on the first ``scored`` dates (may be empty).
         scores: the median path's scores beside the baselines on those days, or None.
+        model: the file name of the model that generated.
     """
 
     dates: np.ndarray
@@ -78,6 +99,7 @@ class Generated:
     sampled: bool = False
     actual: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: dict | None = None
+    model: str = ""
 
     @cached_property
     def median(self) -> np.ndarray:
@@ -104,3 +126,10 @@ class Generated:
     def to_frame(self) -> Any:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
+
+    def __repr__(self) -> str:
+        paths, steps = self.values.shape
+        kind = f"{paths} sampled paths" if self.sampled else "1 path"
+        return (f"Generated({self.model}: {self.mode}, {kind} x {steps} steps, "
+                f"{span(self.dates)}, from {self.start_date} {self.start_value:.2f}; "
+                f"{rmse_line(self.scores)})")
