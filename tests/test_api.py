@@ -183,7 +183,7 @@ def test_generation_from_a_start_is_scored_on_the_real_days(tiny):
     frame = sampled.to_frame()
     assert sampled.mode == "stateful" and list(frame.columns) == ["median", "p05", "p95"]
     assert (frame["p05"] <= frame["median"]).all() and (frame["median"] <= frame["p95"]).all()
-    assert frame.index[0] > pd.Timestamp(prices.dates[-1])  # weekdays after the file
+    assert frame.index[0] > pd.Timestamp(prices.dates[-1])  # trading days after the file
     with pytest.raises(rnnlab.RnnlabError, match="--start: needs --csv"):
         model.generate(5, start="2015-10-01")
     two_threads = rnnlab.load(tiny["onnx"], threads=2).generate(12, tiny["csv"],
@@ -198,3 +198,16 @@ def test_generate_samples_prints_the_band_beside_the_median(cli, tiny):
     for _, median, low, _, high in rows:  # "  DATE  MEDIAN  (LOW to HIGH)"
         assert float(low.strip("(")) <= float(median) <= float(high.strip(")"))
     assert "median and 5-95% band of 40 sampled paths" in text
+
+
+def test_results_have_a_short_repr(tiny):
+    model = rnnlab.load()
+    text = repr(model.generate(steps=251, samples=100))
+    assert text == ("Generated(ibm-high-return-gru.onnx: stateful, 100 sampled paths x 251 steps, "
+                    "2017-01-03 to 2017-12-29, from 2016-12-30 166.70; no real days to score)")
+    forecast = repr(rnnlab.load(tiny["onnx"]).forecast(tiny["csv"]))
+    assert forecast.startswith("Forecast(tiny.onnx: one step ahead, 2015-08-03 to 2015-11-04")
+    assert "RMSE model " in forecast and "persistence" in forecast and len(forecast) < 300
+    evaluation = repr(tiny["run"].evaluate())
+    assert evaluation.startswith("Evaluation(2015-08-03 to 2015-11-04, 68 days; one-step RMSE")
+    assert "; generation RMSE model " in evaluation and len(evaluation) < 300
