@@ -87,6 +87,7 @@ def build_site() -> Path:
     )
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}")
+    (site.parent / "build.log").write_text(result.stderr)  # mkdocs logs to stderr
     return site
 
 
