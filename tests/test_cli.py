@@ -127,3 +127,32 @@ def test_forecast_json_carries_the_days_of_to_frame(cli, tiny):
     for column in ("actual", "forecast", "persistence"):
         np.testing.assert_allclose(printed[column], frame[column], rtol=1e-12)
     assert printed["next"]["exchange"] == "NYSE" and len(printed["dates"]) == printed["days"]
+
+
+def test_plots_give_each_meaning_one_colour(cli, tiny, tmp_path, monkeypatch):
+    from matplotlib.axes import Axes
+
+    from rnnlab.plots import PALETTE
+
+    drawn = {}
+    plot = Axes.plot
+
+    def spy(self, *args, **kwargs):
+        drawn[kwargs["label"]] = kwargs["color"]
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "plot", spy)
+    runs = [("forecast", tiny["onnx"], "--csv", tiny["csv"]),
+            ("generate", tiny["onnx"], "--samples", "20", "--steps", "5"),
+            ("generate", tiny["onnx"], "--samples", "20", "--steps", "5", "--csv", tiny["csv"],
+             "--start", "2015-10-01")]
+    colours = []
+    for n, args in enumerate(runs):
+        drawn.clear()
+        code, _, err = cli(*args, "--plot", tmp_path / f"{n}.png")
+        assert code == 0, err
+        colours.append(dict(drawn))
+    assert colours[0] == {"real High": PALETTE["actual"], "one-step forecast": PALETTE["forecast"]}
+    median = "median of 20 sampled paths"
+    assert colours[1] == {median: PALETTE["generated"]}  # alone, and beside the real days
+    assert colours[2] == {"real High": PALETTE["actual"], median: PALETTE["generated"]}

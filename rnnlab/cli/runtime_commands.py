@@ -43,8 +43,8 @@ def forecast(
     if plot:
         from rnnlab.plots import save_lines
 
-        save_lines(plot, result.dates, {f"real {target}": result.actual,
-                                        "one-step forecast": result.predicted},
+        save_lines(plot, result.dates, {f"real {target}": ("actual", result.actual),
+                                        "one-step forecast": ("forecast", result.predicted)},
                    f"{forecaster.path.name}: one-step forecasts", target)
     exchange = forecaster.card.exchange
     summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
@@ -99,9 +99,9 @@ def generate(
         from rnnlab.plots import save_lines
 
         lines = {f"median of {samples} sampled paths" if samples
-                 else f"generated ({result.mode})": result.median}
+                 else f"generated ({result.mode})": ("generated", result.median)}
         if len(result.actual):
-            lines = {f"real {target}": result.table()[1]["actual"], **lines}
+            lines = {f"real {target}": ("actual", result.table()[1]["actual"]), **lines}
         save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
                    f"{result.start_date}", target, band=result.band if samples else None)
     if json_:

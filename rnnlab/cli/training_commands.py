@@ -41,9 +41,10 @@ def _plot(path: Path, evaluation, title: str, target: str) -> None:
     """Real vs predicted test days of an :class:`Evaluation`, to a PNG."""
     from rnnlab.plots import save_lines
 
-    lines = {f"real {target}": evaluation.actual, "one-step forecast": evaluation.one_step}
+    lines = {f"real {target}": ("actual", evaluation.actual),
+             "one-step forecast": ("forecast", evaluation.one_step)}
     if evaluation.generation is not None:
-        lines["generated from the last training window"] = evaluation.generation
+        lines["generated from the last training window"] = ("generated", evaluation.generation)
     save_lines(path, evaluation.dates, lines, title, target)
 
 
