@@ -164,6 +164,8 @@ def test_backtest_verb(tmp_path):
     assert frame.index.names == ["ticker", "preset", "year"]
     assert frame.loc[("TEST", "seed-gru", 2015), "ratio"] == result.summary[0]["ratio"]
     assert "| TEST | seed-gru | 2015 |" in str(result)
+    assert repr(result) == ("Backtest(1 fold(s), 1 ticker-year(s); mean RMSE / persistence "
+                            f"{result.summary[0]['ratio']:.3f})")
     with pytest.raises(rnnlab.RnnlabError, match="epoch: not a training setting"):
         rnnlab.backtest(csv, "seed-gru", years=[2015], epoch=1)
 

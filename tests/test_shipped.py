@@ -65,7 +65,8 @@ def test_default_model_generates_without_a_csv():
     model = load()
     assert model.path == shipped_path(DEFAULT)
     generated = model.generate(251)
-    assert str(generated.dates[0]) == "2017-01-02" and generated.values.shape == (1, 251)
+    assert (str(generated.dates[0]), str(generated.dates[-1])) == ("2017-01-03", "2017-12-29")
+    assert generated.values.shape == (1, 251)  # 2017: the 251 NYSE trading days
 
 
 @pytest.mark.parametrize("ticker", ["IBM", "AAPL", "GOOGL"])

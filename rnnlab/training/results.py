@@ -106,7 +106,7 @@ class Backtest:
     def __repr__(self) -> str:
         ratios = [row["ratio"] for row in self.summary]
         mean = f"; mean RMSE / persistence {np.mean(ratios):.3f}" if ratios else ""
-        return f"Backtest({len(self.folds)} folds, {len(self.summary)} ticker-years{mean})"
+        return f"Backtest({len(self.folds)} fold(s), {len(self.summary)} ticker-year(s){mean})"
 
     def to_frame(self) -> Any:
         """The summary as a DataFrame indexed by ticker, preset and test year (needs pandas)."""
