@@ -70,6 +70,8 @@ def card_section(path: Path) -> list[str]:
         f"max {enc.hi[0]:.4g})",
         f"- trained on `{card.data_file}` {card.train_start} to {card.train_end}",
         f"- data sha256 `{card.data_sha256}`",
+        f"- dates after the known days: {card.exchange} trading days (the `holidays` "
+        "package's calendar)",
         f"- size {path.stat().st_size / 1024:.0f} KiB, rnnlab {card.rnnlab_version}, "
         f"format {card.format}",
         *([noise_line(card)] if "generation" in m else []), "",

@@ -69,8 +69,8 @@ def require_browser() -> None:
     missing = assets_hook().missing_assets()
     if missing:
         pytest.skip(f"browser tests need the site's npm assets ({len(missing)} files missing "
-                    f"under node_modules, e.g. {missing[0]}): run `npm ci` in the repository "
-                    "root")
+                    f"under node_modules, e.g. {missing[0]}): run `npm ci --ignore-scripts` in the "
+                    "repository root")
 
 
 @functools.cache
@@ -87,6 +87,7 @@ def build_site() -> Path:
     )
     if result.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}")
+    (site.parent / "build.log").write_text(result.stderr)  # mkdocs logs to stderr
     return site
 
 

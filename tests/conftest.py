@@ -41,22 +41,27 @@ def cli(capsys):
     return lambda *args: run_cli(capsys, *args)
 
 
-
 @pytest.fixture(scope="session")
 def tiny(tmp_path_factory):
-    """A small trained LSTM+GRU, its checkpoint, its ONNX export and its price file."""
+    """A small trained LSTM+GRU, its checkpoint, its ONNX export and its price file.
+
+    Trained on one thread, set here explicitly: the weights are then the same whatever
+    thread count the machine or ``OMP_NUM_THREADS`` gives torch (scores are computed on
+    one thread anyway: rnnlab/training/threads.py)."""
     from rnnlab.training import checkpoint
     from rnnlab.training.data import load_split
     from rnnlab.training.export import export
     from rnnlab.training.presets import PRESETS
     from rnnlab.training.run import train
+    from rnnlab.training.threads import single_thread
 
     folder = tmp_path_factory.mktemp("tiny")
     csv = write_prices(folder / "prices.csv", days=220)
     recipe = PRESETS["seed-lstm"].with_overrides(cells=("lstm", "gru"), units=8, window=10,
                                                  epochs=2, batch=16)
     split = load_split(str(csv), "High", (), "2015-08-01")
-    run = train(split, recipe, preset="tiny", seed=0, device="cpu", progress=False)
+    with single_thread():
+        run = train(split, recipe, preset="tiny", seed=0, device="cpu", progress=False)
     checkpoint.save(folder / "tiny.pt", run.model, run.card, recipe.to_dict())
     export(run.model, run.card, folder / "tiny.onnx")
     return {"csv": csv, "pt": folder / "tiny.pt", "onnx": folder / "tiny.onnx", "run": run,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 IBM = SHARED / "IBM_2006-01-01_to_2018-01-01.csv"
@@ -26,6 +27,20 @@ def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-
         lines.append(f"{date}," + ",".join(cells) + ",TEST")
     path.write_text("\r\n".join(lines) + "\r\n")
     return path
+
+
+def assert_scores_close(got: dict, expected: dict, rel: float, path: str = "") -> None:
+    """Nested score tables (``{"one_step": {"model": {"rmse": ...}}}``, dates, counts) are
+    equal: the same keys, strings and integers exactly, floats within ``rel``."""
+    assert set(got) == set(expected), (path, sorted(got), sorted(expected))
+    for key, value in expected.items():
+        where = f"{path}/{key}"
+        if isinstance(value, dict):
+            assert_scores_close(got[key], value, rel, where)
+        elif isinstance(value, float):
+            assert got[key] == pytest.approx(value, rel=rel), where
+        else:
+            assert got[key] == value, where
 
 
 class CodeBlock(NamedTuple):

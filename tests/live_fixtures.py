@@ -19,6 +19,7 @@ import numpy as np
 from helpers import write_prices
 
 from rnnlab.runtime.baselines import baseline_forecasts, fit_ridge
+from rnnlab.runtime.calendar import EXCHANGE, exchange_holidays, trading_days_after
 from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.model import load
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
@@ -105,21 +106,22 @@ def baselines() -> dict:
 
 
 def dates() -> dict:
-    """Prices.before for dates on, between and beyond trading days; numpy's busday_offset
-    after each weekday of a week that crosses a year end."""
+    """Prices.before for dates on, between and beyond trading days; the exchange's trading
+    days (rnnlab/runtime/calendar.py) after days around holidays and a year end."""
     trading = np.array(["2017-12-27", "2017-12-28", "2017-12-29", "2018-01-02", "2018-01-03"],
                        dtype="datetime64[D]")
     prices = Prices(trading, np.ones((5, 1)), ("High",), "test")
     asked = ["2017-12-01", "2017-12-27", "2017-12-30", "2018-01-01", "2018-01-02",
              "2018-01-04"]
-    weekdays = ["2017-12-25", "2017-12-28", "2017-12-29", "2018-01-01", "2018-02-28",
-                "2020-02-28"]
+    # Christmas and New Year's, a Saturday, Good Friday 2018, Hurricane Sandy's two days
+    after = ["2017-12-22", "2017-12-25", "2017-12-29", "2017-12-30", "2018-03-28",
+             "2012-10-26", "2020-02-28"]
     return {
         "trading": trading.astype(str).tolist(),
         "before": {d: prices.before(np.datetime64(d)) for d in asked},
-        "weekdays_after": {d: np.busday_offset(np.datetime64(d), np.arange(1, 8),
-                                               roll="forward").astype(str).tolist()
-                           for d in weekdays},
+        "holidays": exchange_holidays(EXCHANGE, 2012, 2020).astype(str).tolist(),
+        "trading_days_after": {d: trading_days_after(np.datetime64(d), 7).astype(str).tolist()
+                               for d in after},
     }
 
 
@@ -164,7 +166,8 @@ def runs(folder: Path) -> dict:
     dates = table["High"].dates.astype(str).tolist()
     data = {"dates": dates, "columns": {
         c: [dict(zip(p.dates.astype(str).tolist(), p.values[:, 0].tolist())).get(d)
-            for d in dates] for c, p in table.items()}}
+            for d in dates] for c, p in table.items()},
+            "holidays": exchange_holidays(EXCHANGE, 2017, 2019).astype(str).tolist()}
     start, end = dates[100], dates[140]
     cases = []
     for model in SHIPPED:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
+import numpy as np
 import pytest
 from helpers import write_prices
+
+from rnnlab.runtime.model import load
 
 TINY_TRAIN = ["--split", "2015-08-01", "--window", "10", "--epochs", "2", "--batch", "16",
               "--no-progress"]
@@ -48,7 +52,7 @@ def test_export_then_runtime_commands(cli, tiny, tmp_path):
     code, text, err = cli("forecast", model, "--csv", tiny["csv"], "--out", preds,
                           "--plot", tmp_path / "f.png")
     assert code == 0, err
-    assert "persistence" in text and "next weekday 2015-11-05" in text
+    assert "persistence" in text and "next NYSE trading day 2015-11-05" in text
     rows = list(csv.reader(preds.open()))
     assert rows[0] == ["Date", "actual", "forecast", "persistence"]
     assert rows[-1][0] == "2015-11-05" and rows[-1][1] == "" and is_png(tmp_path / "f.png")
@@ -103,3 +107,53 @@ def test_forecast_refuses_too_short_history(cli, tiny, tmp_path):
     short = write_prices(tmp_path / "short.csv", days=8)
     code, _, err = cli("generate", tiny["onnx"], "--csv", short)
     assert code == 2 and "needs at least 10 rows" in err
+
+
+def test_help_shows_flags_as_flags_and_whole_summaries(cli):
+    code, text, _ = cli("--help")
+    assert code == 0 and "<bool>" not in text
+    assert re.search(r"^  --version  Print rnnlab's version and exit\.$", text, re.M)
+    commands = text.split("Commands:\n")[1].splitlines()
+    assert len(commands) == 8
+    for line in commands:  # one line each, a whole sentence: click cuts a long one with ...
+        assert line.endswith(".") and not line.endswith("..."), line
+
+
+def test_forecast_json_carries_the_days_of_to_frame(cli, tiny):
+    code, text, err = cli("forecast", tiny["onnx"], "--csv", tiny["csv"], "--json")
+    assert code == 0, err
+    printed = json.loads(text)
+    frame = load(tiny["onnx"]).forecast(tiny["csv"]).to_frame().iloc[:-1]  # less the next day
+    assert printed["dates"] == frame.index.strftime("%Y-%m-%d").tolist()
+    for column in ("actual", "forecast", "persistence"):
+        np.testing.assert_allclose(printed[column], frame[column], rtol=1e-12)
+    assert printed["next"]["exchange"] == "NYSE" and len(printed["dates"]) == printed["days"]
+
+
+def test_plots_give_each_meaning_one_colour(cli, tiny, tmp_path, monkeypatch):
+    from matplotlib.axes import Axes
+
+    from rnnlab.plots import PALETTE
+
+    drawn = {}
+    plot = Axes.plot
+
+    def spy(self, *args, **kwargs):
+        drawn[kwargs["label"]] = kwargs["color"]
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(Axes, "plot", spy)
+    runs = [("forecast", tiny["onnx"], "--csv", tiny["csv"]),
+            ("generate", tiny["onnx"], "--samples", "20", "--steps", "5"),
+            ("generate", tiny["onnx"], "--samples", "20", "--steps", "5", "--csv", tiny["csv"],
+             "--start", "2015-10-01")]
+    colours = []
+    for n, args in enumerate(runs):
+        drawn.clear()
+        code, _, err = cli(*args, "--plot", tmp_path / f"{n}.png")
+        assert code == 0, err
+        colours.append(dict(drawn))
+    assert colours[0] == {"real High": PALETTE["actual"], "one-step forecast": PALETTE["forecast"]}
+    median = "median of 20 sampled paths"
+    assert colours[1] == {median: PALETTE["generated"]}  # alone, and beside the real days
+    assert colours[2] == {"real High": PALETTE["actual"], median: PALETTE["generated"]}

@@ -23,6 +23,9 @@ def test_site_builds_strict() -> None:
     assert documented == set(rnnlab.__all__) - {"__version__"}, "the API page's entries"
     assert not (site / "conftest.py").exists()
     assert not (site / "make_figures.py").exists()
+    # the result files the chapters include are snippets, not pages: no "not in nav" list
+    log = (site.parent / "build.log").read_text()
+    assert "not included in the \"nav\"" not in log and not (site / "results").exists(), log
 
 
 def test_site_loads_nothing_from_outside() -> None:

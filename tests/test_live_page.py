@@ -84,7 +84,7 @@ def check_forecast(page, cli, model: str, tmp_path: Path) -> None:
         f"rnnlab forecast {model} --csv ../shared/data/{IBM.name} --start {start} --end {end}")
     assert_scores(scores_shown(page, "live-forecast-scores"), printed["scores"])
     with out.open() as handle:
-        written = list(csv.reader(handle))[1:-1]  # the last row is the next weekday's
+        written = list(csv.reader(handle))[1:-1]  # the last row is the next trading day's
     assert [r[0] for r in table] == [r[0] for r in written]
     shown = [float(v) for r in table for v in r[1:]]
     assert shown == pytest.approx([float(v) for r in written for v in r[1:]], abs=TOLERANCE)

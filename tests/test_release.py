@@ -12,6 +12,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from helpers import code_blocks
 
 import rnnlab
 from rnnlab.runtime.shipped import SHIPPED, TEXT_SHIPPED
@@ -131,3 +132,15 @@ def test_floors_refuse_a_dependency_without_one_floor(extra, message):
                              "optional-dependencies": {"more": extra}}}
     with pytest.raises(floors.FloorError, match=message.replace("(", r"\(")):
         floors.constraints(pyproject, ["more"])
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    two = readme[readme.index("## The two commands"):readme.index("## Install")]
+    blocks = [b for b in code_blocks(two) if b.info == "bash"]
+    main_job, tests = blocks[0].lines, blocks[1].lines
+    assert len(main_job) == 1 and main_job[0].endswith("rnnlab generate")
+    assert len(tests) == 1 and "npm ci --ignore-scripts" in tests[0]
+    assert tests[0].endswith(".venv/bin/python -m pytest")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests[0] in ci  # a whole line of the script, run as printed

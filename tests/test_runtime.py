@@ -21,7 +21,7 @@ def test_forecast_equals_training_side_evaluation(tiny):
     assert result.scores["persistence"] == expected["one_step"]["persistence"]
     assert result.scores["model"]["rmse"] == pytest.approx(
         expected["one_step"]["model"]["rmse"], abs=1e-3)
-    assert str(result.next_date) == "2015-11-05"  # the weekday after the file's last day
+    assert str(result.next_date) == "2015-11-05"  # the NYSE trading day after the last
 
 
 def test_generate_from_stored_window_equals_training_side(tiny):

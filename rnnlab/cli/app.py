@@ -11,7 +11,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    # help texts are plain text: "rnnlab[dask]" is an extra, not a rich markup tag
+    # click's plain help: typer's rich panels label every flag `<bool>` as if it took a
+    # value, the plain layout is the one tutorial/cli.md records, and "rnnlab[dask]" in a
+    # help text is an extra, not a rich markup tag.
     rich_markup_mode=None,
 )
 

@@ -35,9 +35,10 @@ def forecast(
                                    "coverage (e.g. 0.9), calibrated on the model's one-step "
                                    "errors on the 250 days before the first forecast day."),
 ) -> None:
-    """One-step-ahead forecasts from true history, beside the baselines: linear (ridge on
-    the model's inputs, fit on the rows before the first forecast day), close-anchored
-    (when Close is an input), persistence and flat."""
+    """One-step forecasts from true history, beside baselines.
+
+    The baselines: linear (ridge on the model's inputs, fit on the rows before the first
+    forecast day), close-anchored (when Close is an input), persistence and flat."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model, FORECASTER)])
     forecaster = load(model, default=FORECASTER)
     result = forecaster.forecast(csv, start, end, missing, interval)
@@ -47,14 +48,19 @@ def forecast(
     if plot:
         from rnnlab.plots import save_lines
 
-        save_lines(plot, result.dates, {f"real {target}": result.actual,
-                                        "one-step forecast": result.predicted},
+        save_lines(plot, result.dates, {f"real {target}": ("actual", result.actual),
+                                        "one-step forecast": ("forecast", result.predicted)},
                    f"{forecaster.path.name}: one-step forecasts", target,
                    band=None if interval is None else (result.lower[:-1], result.upper[:-1]),
                    band_label=f"{interval:.0%} conformal interval" if interval else "")
+    exchange = forecaster.card.exchange
     summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
                "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
-               "next": {"date": result.next_date, "forecast": result.next_value}}
+               "next": {"date": result.next_date, "forecast": result.next_value,
+                        "exchange": exchange},
+               # what to_frame() has, day by day: the days of --out without the next one
+               "dates": result.dates, "actual": result.actual, "forecast": result.predicted,
+               "persistence": result.previous}
     if interval is not None:
         summary["interval"] = {"level": interval, "coverage": result.coverage,
                                "lower": result.lower, "upper": result.upper}
@@ -65,13 +71,13 @@ def forecast(
     title = (f"{forecaster.path.name} on {csv.name}: one-step {target}, "
              f"{summary['start']} to {summary['end']} ({summary['days']} days)")
     typer.echo(format_table(result.scores, title))
+    next_day = f"next {exchange} trading day {result.next_date}: {result.next_value:.2f}"
     if interval is None:
-        typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f}")
+        typer.echo(next_day)
         return
     typer.echo(f"{interval:.0%} conformal interval held the real {target} on "
                f"{result.coverage:.1%} of these days")
-    typer.echo(f"next weekday {result.next_date}: {result.next_value:.2f} "
-               f"({result.lower[-1]:.2f} to {result.upper[-1]:.2f})")
+    typer.echo(f"{next_day} ({result.lower[-1]:.2f} to {result.upper[-1]:.2f})")
 
 
 @app.command()
@@ -83,7 +89,8 @@ def generate(
     start: str = typer.Option(None, help="With --csv: start on this day, using only the rows "
                               "before it, and score the path against the rows from it."),
     steps: int = typer.Option(251, help=f"Days to generate (1 to {MAX_STEPS}): the file's "
-                              "trading days where it has them, weekdays after it."),
+                              "days where it has them, the exchange's trading days after "
+                              "it (the model card's exchange: NYSE for the shipped models)."),
     mode: str = typer.Option(None, help="windowed (re-run the window, as trained) or "
                              "stateful (carry the state: one cell update per step). Default: "
                              "windowed for one path, stateful with --samples, where it is "
@@ -110,8 +117,10 @@ def generate(
     top_k: int = typer.Option(None, help="Text models: draw from the K likeliest characters "
                               "only (default 0: all)."),
 ) -> None:
-    """Generate the next STEPS days autoregressively, feeding each prediction back in; or,
-    with a text model (e.g. shakespeare), CHARS characters after --prompt."""
+    """Generate days (or text), feeding each forecast back.
+
+    A price model generates STEPS trading days; a text model (e.g. shakespeare) CHARS
+    characters after --prompt."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
     from rnnlab.cli.text_commands import check_kind, generate_text  # registers after info
 
@@ -131,9 +140,9 @@ def generate(
     if plot:
         from rnnlab.plots import save_lines
 
-        lines = {result.label: result.median}
+        lines = {result.label: ("generated", result.median)}
         if len(result.actual):
-            lines = {f"real {target}": result.table()[1]["actual"], **lines}
+            lines = {f"real {target}": ("actual", result.table()[1]["actual"]), **lines}
         save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
                    f"{result.start_date}", target, band=result.band if samples else None)
     if json_:
@@ -146,7 +155,8 @@ def generate(
         emit_json(summary)
         return
     typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
-               f"{result.start_value:.2f}), {result.mode} generation; "
+               f"{result.start_value:.2f}), {result.mode} generation, "
+               f"{forecaster.card.exchange} trading days; "
                + (f"{result.label} and their 5-95% band" if samples else result.label))
     (low, high), median = result.band, result.median
     shown = range(steps) if steps <= 10 else [*range(5), *range(steps - 5, steps)]
@@ -165,7 +175,7 @@ def info(
                                  "any ticker)."),
     json_: bool = typer.Option(False, "--json", help="Print the card as JSON."),
 ) -> None:
-    """Show a model's card: what it is, what it was trained on, how well it did."""
+    """Show a model's card: what it is, its data and its scores."""
     forecaster = load(model)
     if isinstance(forecaster, TextModel):
         from rnnlab.cli.text_commands import show_text_info
@@ -184,6 +194,7 @@ def info(
     typer.echo(f"  trained on {card.data_file} {card.train_start} to {card.train_end}")
     typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
+    typer.echo(f"  dates      {card.exchange} trading days")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
     m = card.metrics
     for view in ("one_step", "generation"):

@@ -39,9 +39,10 @@ def _plot(path: Path, evaluation, title: str, target: str) -> None:
     """Real vs predicted test days of an :class:`Evaluation`, to a PNG."""
     from rnnlab.plots import save_lines
 
-    lines = {f"real {target}": evaluation.actual, "one-step forecast": evaluation.one_step}
+    lines = {f"real {target}": ("actual", evaluation.actual),
+             "one-step forecast": ("forecast", evaluation.one_step)}
     if evaluation.generation is not None:
-        lines["generated from the last training window"] = evaluation.generation
+        lines["generated from the last training window"] = ("generated", evaluation.generation)
     save_lines(path, evaluation.dates, lines, title, target)
 
 
@@ -81,8 +82,9 @@ def train(
     precision: str = typer.Option(None, help="--text only: fp32 (default) or bf16 (autocast "
                                   "on the CPU); recorded in the checkpoint and the card."),
 ) -> None:
-    """Train forecasters on the days before --split and score them on the days from it;
-    with --text, a character language model (validation: the text's last 10%)."""
+    """Train on the days before --split; score on the days from it.
+
+    With --text, a character language model instead (validation: the text's last 10%)."""
     from rnnlab.training.api import train_seeds
     from rnnlab.training.evaluate import summarize
     from rnnlab.training.results import format_metrics
@@ -150,7 +152,9 @@ def evaluate(
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
     plot: Path = typer.Option(None, help="Draw real vs predicted to this PNG."),
 ) -> None:
-    """Score a checkpoint on its test days (from its split date), beside the baselines."""
+    """Score a checkpoint on its test days, beside the baselines.
+
+    The test days are those from the split date stored in the checkpoint."""
     from rnnlab.training.trained import Trained
 
     check_outputs({"--plot": plot}, [checkpoint_path, csv])
@@ -174,10 +178,11 @@ def export(
                               "file's last 10% beside the n-grams for the card (needed when "
                               "the checkpoint holds no scores)."),
 ) -> None:
-    """Write a checkpoint as one self-describing ONNX file for the runtime.
+    """Write a checkpoint as one self-describing ONNX file.
 
-    Given an .onnx file instead, write its weights and card again with this version's
-    graph: how a file from an older rnnlab gets the faster generation.
+    The file holds everything the torch-free runtime needs. Given an .onnx file instead,
+    write its weights and card again with this version's graph: how a file from an older
+    rnnlab gets the faster generation.
     """
     from rnnlab.cli.text_training import export_text, is_char_checkpoint
     from rnnlab.training import export as onnx_export
@@ -224,7 +229,7 @@ def backtest(
     json_: bool = typer.Option(False, "--json", help="Print every fold and the summary as JSON."),
     progress: bool = typer.Option(True, help="Show a progress bar over folds (stderr)."),
 ) -> None:
-    """Walk-forward backtest: each year tested by a model trained on all days before it."""
+    """Walk-forward backtest: train before each year, test on it."""
     from contextlib import ExitStack
 
     from rnnlab.runtime.files import write_text
@@ -268,7 +273,9 @@ def ensemble(
     missing: str = typer.Option("drop", help="Rows with an empty value: drop or ffill."),
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
 ) -> None:
-    """Average trained models, such as seed-lstm and seed-gru, into one exportable model."""
+    """Average trained models into one exportable model.
+
+    For instance seed-lstm and seed-gru checkpoints, scored together on their test days."""
     from rnnlab.training.api import ensemble as average
 
     check_outputs({"--output": out}, [*checkpoints, csv])

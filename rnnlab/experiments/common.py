@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import torch
@@ -15,6 +14,7 @@ from torch import nn
 from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime import files
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.training.threads import single_thread as single_thread  # the experiments' import
 
 #: The three cells compared throughout the tutorial.
 KINDS: tuple[str, ...] = ("rnn", "lstm", "gru")
@@ -42,21 +42,6 @@ def set_forget_bias(lstm: nn.LSTM, value: float) -> None:
         # PyTorch orders the gate blocks i, f, g, o: the forget gate is rows hidden:2*hidden
         lstm.bias_ih_l0[hidden:2 * hidden] = value
         lstm.bias_hh_l0[hidden:2 * hidden] = 0.0
-
-
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run torch on one CPU thread inside the ``with`` block, then restore the setting.
-
-    The experiments' models are too small to gain from more threads, and on a busy machine
-    extra threads spin-wait for each other and make training many times slower.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def command_line(prog: str, argv: Sequence[str] | None) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
+from rnnlab.runtime.calendar import EXCHANGE
 from rnnlab.runtime.card_schema import CELLS, Bad, validate
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
@@ -87,6 +88,7 @@ class Card:
     history_end: str = ""
     metrics: dict = field(default_factory=dict)
     residual_sd: float = 0.0
+    exchange: str = EXCHANGE  # whose trading days label forecast and generated dates
     rnnlab_version: str = ""
     format: int = FORMAT
 

@@ -26,6 +26,7 @@ MAX_SEED = 2**32 - 1  # what numpy and torch generators take everywhere
 MAX_NOISE = 10.0  # residual_sd, in scaled units, where the training range spans 1
 MAX_VALUE = 1e15
 SHA256 = re.compile(r"[0-9a-f]{64}")
+EXCHANGE_CODE = re.compile(r"[A-Z]{1,8}")
 METRIC_VIEWS = ("one_step", "generation")
 
 
@@ -60,6 +61,8 @@ def validate(data: object, fields: set[str]) -> None:
         raise Bad("data_sha256: not 64 lowercase hex digits")
     if card.get("missing", "drop") not in MISSING:
         raise Bad(f"missing: must be one of {MISSING}")
+    if not EXCHANGE_CODE.fullmatch(str(card.get("exchange", "NYSE"))):
+        raise Bad("exchange: must be an exchange code such as NYSE (1 to 8 capitals)")
     for key in ("preset", "rnnlab_version"):
         _text(card.get(key, ""), key)
     _integer(card.get("seed", 0), "seed", 0, MAX_SEED)

@@ -18,12 +18,13 @@ import onnxruntime as ort
 
 from rnnlab.runtime import checks
 from rnnlab.runtime.baselines import score_one_step
+from rnnlab.runtime.calendar import trading_days_after
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_schema import MAX_SEED
 from rnnlab.runtime.conformal import calibrate
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.paths import PATHS, compare_paths
-from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible, warn_weekdays
+from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
 from rnnlab.runtime.prices import Prices, check_positive
 from rnnlab.runtime.results import Forecast, Generated
@@ -161,7 +162,7 @@ class Model:
         Each day is forecast from the true days before it. By default the range is the
         days after the model's training period, or the whole file when the file ends
         before that; history before ``start`` feeds the first window. The last value
-        forecasts the weekday after ``end``.
+        forecasts the trading day after ``end`` (the card's exchange's calendar).
 
         Args:
             prices: anything ``rnnlab.read_prices`` reads (a CSV path, a DataFrame,
@@ -216,8 +217,9 @@ class Model:
             previous=target[first - 1:-1],
             scores=score_one_step(self.encoder, raw, first, {"model": predicted[:-1]},
                                   ~prices.unscored[first:stop]),
-            next_date=np.busday_offset(dates[stop - 1], 1, roll="forward"),
+            next_date=trading_days_after(dates[stop - 1], 1, self.card.exchange)[0],
             next_value=float(predicted[-1]), scored=~prices.unscored[first:stop], **bounds,
+            model=Path(self.path).name,
         )
 
     def generate(self, steps: int, history: PriceSource | None = None, mode: str | None = None,
@@ -270,13 +272,10 @@ class Model:
             values = self.encoder.path_levels(self.generate_scaled(window, steps, mode, noise),
                                               raw[-1, 0])
         # Step k is the k-th trading day after the history: where the prices have those
-        # days, label the steps with their real dates, after them with weekdays.
+        # days, label the steps with their real dates, after them with the exchange's.
         known, actual, unscored = known[:steps], actual[:steps], unscored[:steps]
         after = known[-1] if len(known) else end
-        dates = np.r_[known, np.busday_offset(after, np.arange(1, steps - len(known) + 1),
-                                              roll="forward")]
-        if len(known) < steps:
-            warn_weekdays(after)
+        dates = np.r_[known, trading_days_after(after, steps - len(known), self.card.exchange)]
         warn_implausible(values, dates)
         scores = None
         if len(actual):
@@ -284,7 +283,8 @@ class Model:
             scores = compare_paths(actual, {name: values}, raw[:, 0], seed, samples or PATHS,
                                    ~unscored)
         return Generated(dates=dates, values=values, start_date=end, start_value=float(raw[-1, 0]),
-                         mode=mode, sampled=samples > 0, actual=actual, scores=scores)
+                         mode=mode, sampled=samples > 0, actual=actual, scores=scores,
+                         model=Path(self.path).name)
 
     def _history(self, source: PriceSource | None, start: np.datetime64 | None, missing: str
                 ) -> tuple[np.ndarray, np.datetime64, tuple[np.ndarray, ...]]:

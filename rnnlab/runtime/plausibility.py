@@ -2,8 +2,7 @@
 
 - inputs outside the range the model's scaler saw in training (a level model cannot
   forecast beyond the prices it was trained on);
-- generated paths that leave the range a price can take (zero, negative, infinite);
-- generated dates after the known days: weekdays, not an exchange's trading days.
+- generated paths that leave the range a price can take (zero, negative, infinite).
 """
 
 from __future__ import annotations
@@ -32,8 +31,3 @@ def warn_implausible(values: np.ndarray, dates: np.ndarray) -> None:
          f"price can take (first: {values[path, step]:.2f} on {dates[step]}); the model has "
          "run away from anything it was trained on: do not use those paths")
 
-
-def warn_weekdays(after: np.datetime64) -> None:
-    """Generated days after ``after`` are labelled with weekdays: say so."""
-    warn(f"generated dates after {after} are weekdays, not an exchange's trading days: "
-         "holidays are not skipped")

@@ -17,6 +17,18 @@ from rnnlab.runtime.frames import date_frame
 BAND = (0.05, 0.95)
 
 
+def rmse_line(scores: dict | None) -> str:
+    """``"RMSE model 3.22, persistence 1.54, ..."``: each entry's RMSE, for a ``repr``."""
+    if not scores:
+        return "no real days to score"
+    return "RMSE " + ", ".join(f"{name} {s['rmse']:.4g}" for name, s in scores.items())
+
+
+def span(dates: np.ndarray) -> str:
+    """``"2017-01-03 to 2017-12-29"``: the first and last of ``(days,)`` dates."""
+    return f"{dates[0]} to {dates[-1]}" if len(dates) else "no days"
+
+
 @dataclass(frozen=True)
 class Forecast:
     """One-step forecasts for ``dates`` from true history, plus the next unseen day.
@@ -28,12 +40,13 @@ class Forecast:
         previous: ``(days,)`` the real price the day before (persistence's forecast).
         scores: ``{"model" | baseline: {"rmse", "mae", "mape"}}``: RMSE and MAE in
             price units, MAPE in percent, for the model and the baselines on ``dates``.
-        next_date: the weekday after the last day.
+        next_date: the exchange's next trading day after the last day.
         next_value: the forecast for ``next_date``.
         scored: ``(days,)`` bool, the days scored (a filled target is not).
         interval: the nominal coverage of ``lower``/``upper``, or None.
         lower, upper: ``(days + 1,)`` split-conformal bounds (the last for
             ``next_date``), or None.
+        model: the file name of the model that forecast.
     """
 
     dates: np.ndarray
@@ -47,6 +60,7 @@ class Forecast:
     interval: float | None = None
     lower: np.ndarray | None = None
     upper: np.ndarray | None = None
+    model: str = ""
 
     @property
     def coverage(self) -> float | None:
@@ -59,8 +73,8 @@ class Forecast:
 
     def table(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Dates ``(days + 1,)`` and columns ``actual``, ``forecast``, ``persistence``
-        (and ``lower``, ``upper`` with an interval); the last row is the next weekday's
-        forecast (its actual and persistence NaN)."""
+        (and ``lower``, ``upper`` with an interval); the last row is the next trading
+        day's forecast (its actual and persistence NaN)."""
         unknown = [np.nan]
         bounds = {} if self.lower is None else {"lower": self.lower, "upper": self.upper}
         return np.r_[self.dates, [self.next_date]], {
@@ -72,6 +86,11 @@ class Forecast:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
 
+    def __repr__(self) -> str:
+        return (f"Forecast({self.model}: one step ahead, {span(self.dates)}, "
+                f"{len(self.dates)} days; {rmse_line(self.scores)}; next {self.next_date} "
+                f"{self.next_value:.2f})")
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -79,7 +98,8 @@ class Generated:
 
     Attributes:
         dates: ``(steps,)`` step k's date: the real trading day where the prices the
-            history came from go on past it, else the k-th weekday after ``start_date``.
+            history came from go on past it, else the exchange's k-th trading day after
+            ``start_date``.
         values: ``(paths, steps)`` prices; one path, or one per sample.
         start_date: the last day of the history.
         start_value: the target price on ``start_date``.
@@ -89,6 +109,7 @@ class Generated:
         scores: on those days, the paths scored as distributions beside the generating
             baselines (``rnnlab.runtime.paths.compare_paths``: CRPS, coverage of the
             50% and 90% bands, pinball loss, median-path RMSE), or None.
+        model: the file name of the model that generated.
     """
 
     dates: np.ndarray
@@ -99,6 +120,7 @@ class Generated:
     sampled: bool = False
     actual: np.ndarray = field(default_factory=lambda: np.empty(0))
     scores: dict | None = None
+    model: str = ""
 
     @property
     def label(self) -> str:
@@ -132,3 +154,10 @@ class Generated:
     def to_frame(self) -> Any:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
+
+    def __repr__(self) -> str:
+        paths, steps = self.values.shape
+        kind = f"{paths} sampled paths" if self.sampled else "1 path"
+        return (f"Generated({self.model}: {self.mode}, {kind} x {steps} steps, "
+                f"{span(self.dates)}, from {self.start_date} {self.start_value:.2f}; "
+                f"{rmse_line(self.scores)})")

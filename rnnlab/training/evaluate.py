@@ -12,6 +12,9 @@ Two views of the same days:
   (The notebook starts from ``X_train[-1]``, a window that ends one day early, so
   its first value really is for the last training day; rnnlab starts from the
   window that ends on the last training day.)
+
+Scores are computed on one PyTorch thread, so they do not depend on the machine's thread
+count (:mod:`rnnlab.training.threads`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from rnnlab.runtime.generation import windowed_loop
 from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.training.data import Split
 from rnnlab.training.model import Forecaster
+from rnnlab.training.threads import single_thread
 
 
 def predictor(model: Forecaster, batch: int = 4096):
@@ -49,6 +53,11 @@ def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
     model and each baseline to RMSE, MAE, MAPE. Multivariate models cannot generate, so
     their results have no ``generation``.
     """
+    with single_thread():
+        return _evaluate(model, card, split)
+
+
+def _evaluate(model: Forecaster, card: Card, split: Split) -> dict:
     encoder, raw, first = card.encoder, split.prices.values, split.first
     predict = predictor(model)
     target = raw[:, 0]

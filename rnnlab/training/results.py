@@ -14,6 +14,7 @@ from rnnlab.runtime.extras import require
 from rnnlab.runtime.frames import date_frame
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.paths import format_paths_table
+from rnnlab.runtime.results import rmse_line, span
 from rnnlab.training.backtest import markdown, overview
 
 VIEWS = ("one_step", "generation")
@@ -66,6 +67,11 @@ class Evaluation:
     def __str__(self) -> str:
         return self.format()
 
+    def __repr__(self) -> str:
+        views = "; ".join(f"{view.replace('_', '-')} {rmse_line(self.metrics[view])}"
+                          for view in VIEWS if view in self.metrics)
+        return f"Evaluation({span(self.dates)}, {len(self.dates)} days; {views})"
+
     def to_frame(self) -> Any:
         """``actual``, ``one_step`` (and ``generation``) indexed by ``Date`` (needs pandas)."""
         columns = {"actual": self.actual, "one_step": self.one_step}
@@ -99,6 +105,11 @@ class Backtest:
 
     def __str__(self) -> str:
         return self.markdown()
+
+    def __repr__(self) -> str:
+        ratios = [row["ratio"] for row in self.summary]
+        mean = f"; mean RMSE / persistence {np.mean(ratios):.3f}" if ratios else ""
+        return f"Backtest({len(self.folds)} fold(s), {len(self.summary)} ticker-year(s){mean})"
 
     def to_frame(self) -> Any:
         """The summary as a DataFrame indexed by ticker, preset and test year (needs pandas)."""

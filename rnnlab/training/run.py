@@ -19,6 +19,7 @@ from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
 from rnnlab.training.model import Forecaster, build
 from rnnlab.training.presets import Recipe
+from rnnlab.training.threads import single_thread
 from rnnlab.training.trained import History, Trained
 
 
@@ -73,10 +74,12 @@ def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
     into its card."""
     x, y = card.encoder.supervised(split.train)
     if generates_changes(card):
-        centre_head(model, x, y)
+        with single_thread():
+            centre_head(model, x, y)
     # The spread of one-step errors on the training days, in scaled units: the noise
     # scale for sampled generation paths.
-    residual_sd = float(np.std(predictor(model)(x) - y))
+    with single_thread():  # like the scores: the same on any machine
+        residual_sd = float(np.std(predictor(model)(x) - y))
     card = replace(card, residual_sd=residual_sd)
     result = evaluate(model, card, split)
     metrics = {k: v for k, v in result.items() if k != "predictions"}

@@ -23,9 +23,11 @@ class History(list):
     is the mean squared error in scaled units."""
 
     def to_frame(self) -> Any:
-        """The losses as a DataFrame indexed by ``epoch`` (needs pandas)."""
+        """The losses as a DataFrame indexed by ``epoch`` (needs pandas); no rows, and the
+        column ``loss``, for a model loaded from a checkpoint (which keeps no history)."""
         pandas = require("pandas", "to_frame()")
-        return pandas.DataFrame(list(self)).set_index("epoch")
+        return pandas.DataFrame(list(self), columns=None if self else ["epoch", "loss"],
+                                dtype=None if self else float).set_index("epoch")
 
 
 @dataclass(repr=False)

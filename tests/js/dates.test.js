@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { before, dayNumber, weekdaysAfter } from "../../tutorial/javascripts/live/dates.js";
+import { before, dayNumber, tradingDaysAfter } from "../../tutorial/javascripts/live/dates.js";
 import { fixtures, needsFixtures } from "./fixtures.js";
 
 test("before() counts the trading days strictly before a date, as Prices.before", needsFixtures, () => {
@@ -10,9 +10,10 @@ test("before() counts the trading days strictly before a date, as Prices.before"
   }
 });
 
-test("weekdays after a day are numpy's busday_offset", needsFixtures, () => {
-  for (const [date, expected] of Object.entries(fixtures.dates.weekdays_after)) {
-    assert.deepEqual(weekdaysAfter(date, expected.length), expected, date);
+test("trading days after a day are rnnlab's trading_days_after", needsFixtures, () => {
+  const { holidays } = fixtures.dates;
+  for (const [date, expected] of Object.entries(fixtures.dates.trading_days_after)) {
+    assert.deepEqual(tradingDaysAfter(date, expected.length, holidays), expected, date);
   }
 });
 

@@ -1,7 +1,7 @@
 // The page's forecaster on onnxruntime-web (under node: the same wasm build) against
 // what `rnnlab forecast` and `rnnlab generate` print for the same choices, on a price
 // file with a day lacking Open (dropped for ohlc-gru only) and generation running past
-// the file's last day (labelled with weekdays after it).
+// the file's last day (labelled with the exchange's trading days after it).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";

@@ -6,7 +6,9 @@
   runtime's own CSV reader: every column the shipped models read, every day of the file
   (the linear baseline is fit on all the days before the first forecast day, as the CLI
   fits it), and the test range (the days after the models' training period).
-  Empty cells stay ``null``, so the page drops a day only for models that read it.
+  Empty cells stay ``null``, so the page drops a day only for models that read it. With
+  them the exchange's holidays from the file's first year to two years after its last
+  (rnnlab/runtime/calendar.py), so the page dates the days after the file as the CLI does.
 - ``live/normals-seed0.f64``: ``numpy.random.default_rng(0).standard_normal`` draws
   (float64, little-endian), the noise behind ``rnnlab generate --samples N --seed 0``.
 - ``live/models/shakespeare-lstm.onnx``: the shipped text model, for the text mode
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnlab.runtime.calendar import exchange_holidays
 from rnnlab.runtime.model import load
 from rnnlab.runtime.prices import read_prices
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED
@@ -55,9 +58,13 @@ def price_days(csv: Path, models: dict) -> dict:
     for column, prices in read.items():
         value_on = dict(zip(prices.dates.astype(str).tolist(), prices.values[:, 0].tolist()))
         table[column] = [value_on.get(day) for day in days]
+    exchange = models[DEFAULT].card.exchange
+    years = dates[[0, -1]].astype("datetime64[Y]").astype(int) + 1970
+    closed = exchange_holidays(exchange, int(years[0]), int(years[1]) + 2)
     return {"source": csv.name, "csv": f"../shared/data/{csv.name}",
             "test_first": str(dates[first_test]), "test_last": str(dates[-1]),
-            "dates": days, "columns": table}
+            "dates": days, "columns": table, "exchange": exchange,
+            "holidays": closed.astype(str).tolist()}
 
 
 def text_models(live: Path) -> dict:

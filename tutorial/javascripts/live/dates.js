@@ -1,5 +1,6 @@
 // Trading-day arithmetic on ISO dates ("YYYY-MM-DD" strings, which sort as dates), as
-// rnnlab/runtime/prices.py and numpy's busday_offset do it: weekdays, no holidays.
+// rnnlab/runtime/prices.py and rnnlab/runtime/calendar.py do it: weekdays without the
+// exchange's holidays.
 
 const DAY_MS = 86_400_000;
 
@@ -32,15 +33,20 @@ export function before(dates, date) {
   return lo;
 }
 
-/** The `count` weekdays after the weekday `date` (numpy busday_offset(date, 1..count)). */
-export function weekdaysAfter(date, count) {
+/**
+ * The `count` trading days after `date`: weekdays that are not in `holidays` (the
+ * exchange's closures as ISO dates, which the docs build writes from
+ * rnnlab/runtime/calendar.py), as rnnlab's trading_days_after counts them.
+ */
+export function tradingDaysAfter(date, count, holidays) {
+  const closed = new Set(holidays);
   const out = [];
   let n = dayNumber(date);
   while (out.length < count) {
     n += 1;
     // 1970-01-01 was a Thursday: day n is a Saturday when (n + 4) % 7 == 6, Sunday when 0
     const weekday = (n + 4) % 7;
-    if (weekday !== 0 && weekday !== 6) out.push(isoDate(n));
+    if (weekday !== 0 && weekday !== 6 && !closed.has(isoDate(n))) out.push(isoDate(n));
   }
   return out;
 }

@@ -6,7 +6,7 @@
 
 import { readCard, stateRows } from "./card.js";
 import { scoreOneStep } from "./baselines.js";
-import { before, weekdaysAfter } from "./dates.js";
+import { before, tradingDaysAfter } from "./dates.js";
 import { Encoder } from "./encoder.js";
 import { quantile, scorePaths } from "./metrics.js";
 
@@ -92,7 +92,7 @@ export class Forecaster {
     return {
       dates: dates.slice(first, stop), actual, predicted: model, previous,
       scores: scoreOneStep(this.encoder, raw.slice(0, stop), first, { model }),
-      nextDate: weekdaysAfter(dates[stop - 1], 1)[0], nextValue: predicted.at(-1),
+      nextDate: tradingDaysAfter(dates[stop - 1], 1, data.holidays)[0], nextValue: predicted.at(-1),
     };
   }
 
@@ -145,7 +145,7 @@ export class Forecaster {
     }
     return {
       mode, samples, startDate: dates[cut - 1], startValue, values, median, truth, scores,
-      dates: [...known, ...weekdaysAfter(after, steps - known.length)],
+      dates: [...known, ...tradingDaysAfter(after, steps - known.length, data.holidays)],
       low: Array.from({ length: steps }, (_, k) => quantile(column(k), 0.05)),
       high: Array.from({ length: steps }, (_, k) => quantile(column(k), 0.95)),
     };

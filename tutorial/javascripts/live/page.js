@@ -112,7 +112,7 @@ class Page {
       + `${this.data.csv} --start ${dates[0]} --end ${dates.at(-1)}`;
     $("live-forecast-numbers").replaceChildren(
       element("p", `${dates.length} days from ${dates[0]} to ${dates.at(-1)}, one step `
-        + `ahead from true history; next weekday ${forecast.nextDate}: `
+        + `ahead from true history; next ${this.data.exchange} trading day ${forecast.nextDate}: `
         + `${forecast.nextValue.toFixed(2)}.`),
       scoresTable(forecast.scores, "live-forecast-scores"),
       numbersBlock("Every forecast", ["date", "actual", "forecast", "persistence"],

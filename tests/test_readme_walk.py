@@ -1,0 +1,81 @@
+"""The README's Use and From Python blocks, run in order as printed on a fresh copy of the
+repository: each command works on what the ones before it wrote, and nothing is written
+outside ``runs/`` (which git ignores).
+
+Small settings: the price files are synthetic (tests/helpers.py's random walk, 2015 to
+mid-2017, under the real files' names in ``../shared/data`` beside the copy), and every
+command that trains gets ``--epochs 1`` (the Python block ``epochs=1``). Nothing else is
+changed: the presets, seeds, years and paths are the README's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import code_blocks, write_prices
+
+ROOT = Path(__file__).resolve().parents[1]
+TICKERS = ("IBM", "AAPL")
+TRAINS = ("train", "backtest")
+pytestmark = pytest.mark.slow
+
+
+def readme_blocks() -> tuple[list[str], str]:
+    """The Use block's commands (no comments) and the From Python block's code."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    use = readme[readme.index("## Use"):readme.index("## Backtests on a cluster")]
+    shell, python = [b for b in code_blocks(use) if b.info == "bash"], [
+        b for b in code_blocks(use) if b.info == "python"]
+    assert len(shell) == 1 and len(python) == 1, "one bash and one python block"
+    commands = [line for line in shell[0].lines if line.strip() and not line.startswith("#")]
+    return commands, "\n".join(python[0].lines)
+
+
+def small(argv: list[str]) -> list[str]:
+    """``rnnlab ARGS`` as this interpreter runs it, with one epoch where it trains."""
+    assert argv[0] == "rnnlab", f"a README command that is not rnnlab's: {argv}"
+    return [sys.executable, "-m", "rnnlab", *argv[1:],
+            *(["--epochs", "1"] if argv[1] in TRAINS else [])]
+
+
+def files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_readmes_commands_run_in_order_and_write_only_under_runs(tmp_path):
+    commands, python = readme_blocks()
+    copy = tmp_path / "rnnlab"
+    for part in ("rnnlab", "exported"):
+        shutil.copytree(ROOT / part, copy / part,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "shared" / "data"
+    data.mkdir(parents=True)
+    for seed, ticker in enumerate(TICKERS):
+        write_prices(data / f"{ticker}_2006-01-01_to_2018-01-01.csv", days=650, seed=seed)
+    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1",
+           "MPLBACKEND": "Agg"}
+    before = files(copy)
+
+    for line in commands:
+        done = subprocess.run(small(shlex.split(line)), cwd=copy, env=env, capture_output=True,
+                              text=True, timeout=900)
+        assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
+    code = re.sub(r'(rnnlab\.train\([^)]*)\)', r"\1, epochs=1)", python, count=1)
+    assert "epochs=1" in code
+    done = subprocess.run([sys.executable, "-c", code], cwd=copy, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "persistence" in done.stdout  # the evaluation's table, printed
+
+    written = files(copy) - before
+    assert all(path.startswith("runs/") for path in written), sorted(written)
+    for path in ("lstm-seed0.pt", "lstm-seed2.pt", "gru.pt", "lstm.onnx", "forecast.png",
+                 "both.pt", "fan.png", "backtest.sqlite", "gru.onnx"):
+        assert f"runs/{path}" in written, path
