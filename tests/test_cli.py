@@ -114,7 +114,7 @@ def test_help_shows_flags_as_flags_and_whole_summaries(cli):
     assert code == 0 and "<bool>" not in text
     assert re.search(r"^  --version  Print rnnlab's version and exit\.$", text, re.M)
     commands = text.split("Commands:\n")[1].splitlines()
-    assert len(commands) == 8
+    assert len(commands) == 9
     for line in commands:  # one line each, a whole sentence: click cuts a long one with ...
         assert line.endswith(".") and not line.endswith("..."), line
 

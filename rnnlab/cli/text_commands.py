@@ -89,8 +89,10 @@ def score(
                               "beside a unigram and a Kneser-Ney n-gram fit on its first 90%."),
     json_: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Score a text model on a text file's last 10% (nats and bits per character,
-    perplexity), beside the counting baselines fit on the first 90%."""
+    """Score a text model on a text file's last 10%.
+
+    In nats and bits per character and perplexity, beside the counting baselines (unigram,
+    Kneser-Ney) fit on the file's first 90%."""
     if not text.is_file():
         raise RnnlabError(f"--text {text}: no such file")
     loaded = load(model)
