@@ -104,6 +104,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_port(port: int, seconds: float = 120) -> None:
+    """Return once something listens on 127.0.0.1:port (a scheduler takes seconds to start)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listened on port {port} within {seconds} s")
+
+
 def stored_folds(store: Path) -> int:
     if not store.is_file():
         return 0
@@ -129,6 +140,7 @@ def test_a_killed_scheduler_ends_in_one_line_and_the_rerun_resumes(tmp_path):
                               stderr=subprocess.DEVNULL, start_new_session=True)
     csv = write_prices(tmp_path / "TEST_prices.csv", days=900, start="2013-01-01")
     store = tmp_path / "bt.sqlite"
+    wait_for_port(port)
     args = ["backtest", "--csv", csv, "--preset", "ohlc-gru", "--years", "2014,2015,2016",
             "--epochs", "2", "--store", store, "--no-progress"]
     try:

@@ -48,7 +48,7 @@ INCLUDED = {"02-vanishing-gradients.md": (GRADIENTS, ADDING, PRACTICE["exercises
             "11-seq2seq-attention.md": tuple(f"tutorial/results/seq2seq-{name}.md"
                                              for name in ("exposure", "length", "decoding")),
             "12-parallel-scan.md": tuple(f"tutorial/results/mingru-{name}.md"
-                                         for name in ("timing", "export"))}
+                                         for name in ("timing", "adding", "export"))}
 
 
 def written_by(text: str) -> str:

@@ -33,7 +33,7 @@ def test_prices_cover_every_day_of_the_file_and_the_test_year(ibm_csv, tmp_path,
     assert days["columns"]["Open"][july31] is None and days["columns"]["High"][july31] == 144.93
     normals = np.fromfile(live / manifest["normals"], dtype="<f8")
     limits = manifest["limits"]
-    assert limits == {"steps": 251, "samples": 20}
+    assert limits == {"steps": 251, "samples": 200}
     assert normals.size == limits["steps"] * limits["samples"]
     # the draws behind `rnnlab generate --samples N --seed 0`, in numpy's (steps, paths) order
     np.testing.assert_array_equal(

@@ -136,7 +136,7 @@ def test_page_prints_what_the_cli_prints(page, cli, tmp_path, model, start, step
     ("start", "2017-02-30", "is not a date"),
     ("steps", "0", "Steps '0' is out of range"),
     ("steps", "252", "Steps '252' is out of range"),
-    ("samples", "21", "Sampled paths '21' is out of range"),
+    ("samples", "201", "Sampled paths '201' is out of range"),
 ])
 def test_bad_input_says_what_to_fix(page, field, value, message):
     choose(page, **{field: value})

@@ -208,4 +208,4 @@ def info(
         typer.echo(formatter(table, f"  test {view.replace('_', '-')} "
                              f"{m['test_start']} to {m['test_end']} ({m['days']} days):"))
     typer.echo(f"  noise      sampled paths add N(0, {card.residual_sd:.4g}) to each scaled "
-               "prediction: the spread of its one-step errors on its training days")
+               "prediction,\n             the spread of its one-step errors on its training days")

@@ -138,8 +138,8 @@ def _adding_trial(kind: str, length: int, seed: int, config: longlag.Config) -> 
     return dataclasses.replace(trial, kind=kind)
 
 
-ADDING = longlag.Config(lengths=(100, 200), kinds=("mingru", "gru", "lstm"), seeds=(0, 1),
-                        max_steps=600, eval_every=50)
+ADDING = longlag.Config(lengths=(100, 200), kinds=("mingru", "gru", "lstm"), seeds=(0, 1, 2, 3, 4),
+                        max_steps=1500, eval_every=50)
 ADDING_FAST = longlag.Config(lengths=(10,), kinds=("mingru", "gru"), seeds=(0,),
                              max_steps=50, eval_every=25)
 
