@@ -64,9 +64,8 @@ from onnx import TensorProto, helper, numpy_helper
 from torch.nn import functional as F
 
 from rnnlab.language.charnet import CharNet
-from rnnlab.runtime.files import atomic_path
 from rnnlab.runtime.textcard import TextCard
-from rnnlab.training.export import GATE_ORDER, OPS, permute_gates
+from rnnlab.training.export import GATE_ORDER, OPS, checked, permute_gates, save
 
 OPSET = 17
 
@@ -236,18 +235,12 @@ def _value(name: str, dtype: int = TensorProto.FLOAT, shape: list | None = None)
 
 def to_onnx(model: CharNet, card: TextCard) -> onnx.ModelProto:
     """The checked ONNX model of ``model`` with ``card`` as its metadata."""
-    proto = CharGraph(model.cpu().eval()).model()
-    helper.set_model_props(proto, card.to_props())
-    onnx.checker.check_model(proto, full_check=True)
-    return proto
+    return checked(CharGraph(model.cpu().eval()).model(), card)
 
 
 def export(model: CharNet, card: TextCard, path: str | Path) -> int:
     """Write the ONNX file atomically as a single file; return its size in bytes."""
-    proto = to_onnx(model, card)
-    with atomic_path(path) as temp:
-        onnx.save_model(proto, temp, save_as_external_data=False)
-    return Path(path).stat().st_size
+    return save(to_onnx(model, card), path)
 
 
 @torch.no_grad()

@@ -365,17 +365,26 @@ def _uses(nodes, name: str) -> bool:
     return False
 
 
-def to_onnx(model: Forecaster, card: Card) -> onnx.ModelProto:
-    """The checked ONNX model of ``model``, with ``card`` as its metadata."""
-    proto = GraphBuilder(model.cpu().eval()).model()
+def checked(proto: onnx.ModelProto, card) -> onnx.ModelProto:
+    """``proto`` with ``card`` (anything with ``to_props()``) as its metadata, checked in
+    full: what every rnnlab exporter (forecasters, character models) ships."""
     helper.set_model_props(proto, card.to_props())
     onnx.checker.check_model(proto, full_check=True)
     return proto
 
 
-def export(model: Forecaster, card: Card, path: str | Path) -> int:
-    """Write the ONNX file atomically as a single file; return its size in bytes."""
-    proto = to_onnx(model, card)
+def save(proto: onnx.ModelProto, path: str | Path) -> int:
+    """Write ``proto`` atomically as a single file; return its size in bytes."""
     with atomic_path(path) as temp:
         onnx.save_model(proto, temp, save_as_external_data=False)
     return Path(path).stat().st_size
+
+
+def to_onnx(model: Forecaster, card: Card) -> onnx.ModelProto:
+    """The checked ONNX model of ``model``, with ``card`` as its metadata."""
+    return checked(GraphBuilder(model.cpu().eval()).model(), card)
+
+
+def export(model: Forecaster, card: Card, path: str | Path) -> int:
+    """Write the ONNX file atomically as a single file; return its size in bytes."""
+    return save(to_onnx(model, card), path)
