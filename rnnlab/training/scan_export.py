@@ -135,15 +135,19 @@ def _weights(model: NextValue) -> dict[str, np.ndarray]:
 def to_onnx(model: NextValue) -> onnx.ModelProto:
     """The graph of ``model``, weights included."""
     cell, hidden = model.cell, model.head.in_features
+    # Every subgraph value has its shape: older onnxruntimes (1.17) refuse a Scan body
+    # output without one.
+    state, value = ["batch", hidden], ["batch", 1]
     prefix = helper.make_graph(
         _cell(cell, hidden, "p", "p_x", "p_h", "p_h_new")
         + [helper.make_node("Identity", ["p_h_new"], ["p_h_out"])],
-        "history_step", [_value("p_h"), _value("p_x")], [_value("p_h_out")])
+        "history_step", [_value("p_h", state), _value("p_x", value)],
+        [_value("p_h_out", state)])
     generate = helper.make_graph(
         _head("g", "g_h", "g_eps", "g_y") + _cell(cell, hidden, "g", "g_y", "g_h", "g_h_new")
         + [helper.make_node("Identity", ["g_y"], ["g_y_out"])],
-        "generation_step", [_value("g_h"), _value("g_eps")],
-        [_value("g_h_new"), _value("g_y_out")])
+        "generation_step", [_value("g_h", state), _value("g_eps", value)],
+        [_value("g_h_new", state), _value("g_y_out", value)])
     nodes = [
         helper.make_node("Transpose", ["x"], ["x_tb"], perm=[1, 0, 2]),
         helper.make_node("Squeeze", ["state", "axis0"], ["h0"]),
