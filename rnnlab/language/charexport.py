@@ -65,7 +65,15 @@ from torch.nn import functional as F
 
 from rnnlab.language.charnet import CharNet
 from rnnlab.runtime.textcard import TextCard
-from rnnlab.training.export import GATE_ORDER, OPS, checked, permute_gates, save
+from rnnlab.training.export import (
+    GATE_ORDER,
+    OPS,
+    checked,
+    onnx_model,
+    permute_gates,
+    save,
+    value_info,
+)
 
 OPSET = 17
 
@@ -165,10 +173,11 @@ class CharGraph:
         prior = [f"s_prior{k}" for k in range(self.pieces())]
         return helper.make_graph(
             nodes, "sample_step",
-            [_value("n", TensorProto.INT64, []), _value("cond", TensorProto.BOOL, []),
-             _value("z"), *map(_value, pieces), *map(_value, prior)],
-            [_value("cond_out", TensorProto.BOOL, []), _value("z_next"), *map(_value, new),
-             *map(_value, before), _value("id", TensorProto.INT64), _value("p")])
+            [value_info("n", TensorProto.INT64, []), value_info("cond", TensorProto.BOOL, []),
+             value_info("z"), *map(value_info, pieces), *map(value_info, prior)],
+            [value_info("cond_out", TensorProto.BOOL, []), value_info("z_next"),
+             *map(value_info, new), *map(value_info, before),
+             value_info("id", TensorProto.INT64), value_info("p")])
 
     def model(self) -> onnx.ModelProto:
         shape, count = self.shape, self.pieces()
@@ -213,24 +222,17 @@ class CharGraph:
         top_k_default = numpy_helper.from_array(np.array(0, dtype=np.int64), "top_k")
         graph = helper.make_graph(
             nodes, f"rnnlab_char_{shape.cell}",
-            [_value("prompt", TensorProto.INT64, ["batch", "P"]),
-             _value("state", TensorProto.FLOAT, state_shape),
-             _value("temperature", TensorProto.FLOAT, []),
-             _value("top_k", TensorProto.INT64, []),
-             _value("noise", TensorProto.FLOAT, ["batch", "N"])],
-            [_value("ids", TensorProto.INT64, ["batch", "N"]),
-             _value("probs", TensorProto.FLOAT, ["batch", "N", shape.vocab]),
-             _value("logits", TensorProto.FLOAT, ["batch", "P", shape.vocab]),
-             _value("state_out", TensorProto.FLOAT, state_shape)],
+            [value_info("prompt", TensorProto.INT64, ["batch", "P"]),
+             value_info("state", TensorProto.FLOAT, state_shape),
+             value_info("temperature", TensorProto.FLOAT, []),
+             value_info("top_k", TensorProto.INT64, []),
+             value_info("noise", TensorProto.FLOAT, ["batch", "N"])],
+            [value_info("ids", TensorProto.INT64, ["batch", "N"]),
+             value_info("probs", TensorProto.FLOAT, ["batch", "N", shape.vocab]),
+             value_info("logits", TensorProto.FLOAT, ["batch", "P", shape.vocab]),
+             value_info("state_out", TensorProto.FLOAT, state_shape)],
             initializer=[*self.initializers, top_k_default])
-        model = helper.make_model(graph, producer_name="rnnlab",
-                                  opset_imports=[helper.make_opsetid("", OPSET)])
-        model.ir_version = 8
-        return model
-
-
-def _value(name: str, dtype: int = TensorProto.FLOAT, shape: list | None = None):
-    return helper.make_tensor_value_info(name, dtype, shape)
+        return onnx_model(graph)
 
 
 def to_onnx(model: CharNet, card: TextCard) -> onnx.ModelProto:

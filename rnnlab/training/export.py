@@ -229,8 +229,8 @@ class GraphBuilder:
                      helper.make_node("Concat", [f"{tag}_older", y], [f"{seq}_next"], axis=0)]
             carried_out = [f"{seq}_next"]
         body_graph = helper.make_graph(
-            body, f"{tag}_body", [_value(seq), *map(_value, pieces), _value(eps)],
-            [*map(_value, carried_out), _value(y)])
+            body, f"{tag}_body", [value_info(seq), *map(value_info, pieces), value_info(eps)],
+            [*map(value_info, carried_out), value_info(y)])
         self.own_constants(body_graph, tag)
 
         carried_in = [f"{tag}_start", *(f"sf_in{k}" for k in range(len(pieces)))]
@@ -332,26 +332,33 @@ class GraphBuilder:
                       helper.make_node("Identity", ["state1"], ["state_out"])]
         graph = helper.make_graph(
             nodes, f"rnnlab_{arch.name}",
-            [_value("x", TensorProto.FLOAT, ["batch", "time", arch.features]),
-             _value("state", TensorProto.FLOAT, state_shape),
-             _value("steps", TensorProto.INT64, []), _value("stateful", TensorProto.BOOL, []),
-             _value("noise", TensorProto.FLOAT, ["steps", "batch"])],
-            [_value("y", TensorProto.FLOAT, ["batch", "steps"]),
-             _value("state_out", TensorProto.FLOAT, state_shape)],
+            [value_info("x", TensorProto.FLOAT, ["batch", "time", arch.features]),
+             value_info("state", TensorProto.FLOAT, state_shape),
+             value_info("steps", TensorProto.INT64, []),
+             value_info("stateful", TensorProto.BOOL, []),
+             value_info("noise", TensorProto.FLOAT, ["steps", "batch"])],
+            [value_info("y", TensorProto.FLOAT, ["batch", "steps"]),
+             value_info("state_out", TensorProto.FLOAT, state_shape)],
             initializer=[t for name, t in self.initializers.items() if _uses(nodes, name)])
-        model = helper.make_model(graph, producer_name="rnnlab",
-                                  opset_imports=[helper.make_opsetid("", OPSET)])
-        model.ir_version = 8
-        return model
+        return onnx_model(graph)
 
 
-def _value(name: str, dtype: int = TensorProto.FLOAT, shape: list | None = None):
+def onnx_model(graph: onnx.GraphProto) -> onnx.ModelProto:
+    """``graph`` as an rnnlab model: our opset, IR version 8 (what onnxruntime-web reads)."""
+    model = helper.make_model(graph, producer_name="rnnlab",
+                              opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8
+    return model
+
+
+def value_info(name: str, dtype: int = TensorProto.FLOAT, shape: list | None = None):
+    """A graph input or output: name, element type and shape (names for dynamic axes)."""
     return helper.make_tensor_value_info(name, dtype, shape)
 
 
 def _branch(nodes: list, name: str, y: str, state: str) -> onnx.GraphProto:
     """A subgraph with no inputs and the two outputs every branch must have."""
-    return helper.make_graph(nodes, name, [], [_value(y), _value(state)])
+    return helper.make_graph(nodes, name, [], [value_info(y), value_info(state)])
 
 
 def _uses(nodes, name: str) -> bool:
