@@ -27,9 +27,9 @@ from pathlib import Path
 
 from benchmarks.measure import Snapshot, machine, usage
 from benchmarks.peers import IBM_CSV
+from rnnlab.jobs.backtest import backtest, plan
+from rnnlab.jobs.store import ResultStore
 from rnnlab.runtime.files import write_text
-from rnnlab.training.backtest import backtest, plan
-from rnnlab.training.store import ResultStore
 
 WORKERS = 2
 ROUND_TRIPS = 50

@@ -1,4 +1,4 @@
-"""How big a chunk should :meth:`rnnlab.runtime.model.Model.run` hand onnxruntime?
+"""How big a chunk should :meth:`rnnlab.runtime.forecaster.Model.run` hand onnxruntime?
 
     python -m benchmarks.chunks [--repeats N]
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-import rnnlab.runtime.model as runtime_model
+import rnnlab.runtime.forecaster as runtime_model
 from benchmarks.measure import median_ms
 from benchmarks.peers import CELLS, IBM_CSV, Workload
 from rnnlab.runtime.shipped import shipped_path

@@ -215,7 +215,7 @@ def training(bench: Bench) -> list[Row]:
 
     from rnnlab.training.data import load_split
     from rnnlab.training.fit import fit
-    from rnnlab.training.model import build
+    from rnnlab.training.network import build
     from rnnlab.training.presets import PRESETS
 
     settings, cell = bench.settings, bench.cell

@@ -23,7 +23,7 @@ import numpy as np
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
 from rnnlab.runtime.metrics import compare, format_table
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.table import read_prices
 
 CELLS = ("lstm", "gru")
 SAMPLES = 100
@@ -136,7 +136,7 @@ def rnnlab_calls(files: ModelFiles, work: Workload, threads: int | None = None) 
     as one plain ``session.run`` (``plain``). ``threads``: onnxruntime's intra-op threads
     (None: rnnlab's default; ``load`` opens sessions of several threads with spinning
     off)."""
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.forecaster import load
 
     model = load(files.path("onnx"), threads=threads)
     paths = np.repeat(work.start, SAMPLES, axis=0)

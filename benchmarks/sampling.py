@@ -14,7 +14,7 @@ import argparse
 from functools import partial
 
 from benchmarks.measure import median_ms
-from rnnlab.runtime.model import load
+from rnnlab.runtime.forecaster import load
 
 STEPS = 251
 

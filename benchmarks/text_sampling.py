@@ -27,9 +27,9 @@ import torch
 from benchmarks.measure import Snapshot, settle, usage
 from rnnlab.language.charexport import export, sample_eager
 from rnnlab.language.chartrained import TrainedText
-from rnnlab.language.noise import uniforms
 from rnnlab.runtime.files import write_text
-from rnnlab.runtime.model import load
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.text.noise import uniforms
 
 TEXT = Path(__file__).resolve().parents[2] / "shared" / "data" / "tinyshakespeare.txt"
 PROMPT_CHARS = 100

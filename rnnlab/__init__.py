@@ -6,8 +6,8 @@ The public API is what this package exports (``rnnlab.__all__``):
   (-> ``Model``: ``forecast`` -> ``Forecast``, ``generate`` -> ``Generated``),
   ``Prices``, ``RnnlabError``;
 - training, needing PyTorch (``pip install 'rnnlab[train]'``): ``train`` ->
-  ``Trained``, ``ensemble``, ``backtest`` -> ``Backtest``,
-  ``Evaluation``, ``PRESETS``.
+  ``Trained`` (a text preset: ``TrainedText``), ``ensemble``, ``backtest`` -> ``Backtest``,
+  ``Evaluation``, ``PRESETS`` (prices), ``CHAR_PRESETS`` (text).
 
 Every name is imported on first use, so ``import rnnlab`` imports neither PyTorch nor
 onnxruntime; using a training name without PyTorch raises a one-line
@@ -19,43 +19,52 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.2.0.dev0"
+from rnnlab.version import __version__
 
-# Public name -> the module that defines it.
-_RUNTIME = {
+# The public API, one entry per name: name -> the module that defines it. Runtime names need
+# only numpy and onnxruntime; training names need PyTorch (``pip install 'rnnlab[train]'``).
+PUBLIC = {
     "RnnlabError": "rnnlab.runtime.errors",
-    "Prices": "rnnlab.runtime.prices",
-    "read_prices": "rnnlab.runtime.sources",
-    "load": "rnnlab.runtime.model",
-    "Model": "rnnlab.runtime.model",
-    "Forecast": "rnnlab.runtime.results",
-    "Generated": "rnnlab.runtime.results",
-}
-_TRAINING = {
-    "train": "rnnlab.training.api",
-    "ensemble": "rnnlab.training.api",
-    "backtest": "rnnlab.training.api",
+    "Prices": "rnnlab.runtime.prices.table",
+    "read_prices": "rnnlab.runtime.prices.sources",
+    "load": "rnnlab.runtime.forecaster",
+    "Model": "rnnlab.runtime.forecaster",
+    "Forecast": "rnnlab.runtime.forecasts",
+    "Generated": "rnnlab.runtime.forecasts",
+    "train": "rnnlab.api",
+    "ensemble": "rnnlab.api",
+    "backtest": "rnnlab.api",
     "Trained": "rnnlab.training.trained",
+    "TrainedText": "rnnlab.language.chartrained",
     "Evaluation": "rnnlab.training.results",
-    "Backtest": "rnnlab.training.results",
+    "Backtest": "rnnlab.jobs.report",
     "PRESETS": "rnnlab.training.presets",
+    "CHAR_PRESETS": "rnnlab.language.chartrain",
 }
+__all__ = ["__version__", *PUBLIC]
 
-if TYPE_CHECKING:  # what the lazy names are, for type checkers and the API reference
-    from rnnlab.runtime.errors import RnnlabError
-    from rnnlab.runtime.model import Model, load
-    from rnnlab.runtime.prices import Prices
-    from rnnlab.runtime.results import Forecast, Generated
-    from rnnlab.runtime.sources import read_prices
-    from rnnlab.training.api import backtest, ensemble, train
-    from rnnlab.training.presets import PRESETS
-    from rnnlab.training.results import Backtest, Evaluation
-    from rnnlab.training.trained import Trained
+if TYPE_CHECKING:  # the lazy names, re-exported for type checkers and the API reference
+    from rnnlab.api import backtest as backtest
+    from rnnlab.api import ensemble as ensemble
+    from rnnlab.api import train as train
+    from rnnlab.jobs.report import Backtest as Backtest
+    from rnnlab.language.chartrain import CHAR_PRESETS as CHAR_PRESETS
+    from rnnlab.language.chartrained import TrainedText as TrainedText
+    from rnnlab.runtime.errors import RnnlabError as RnnlabError
+    from rnnlab.runtime.forecaster import Model as Model
+    from rnnlab.runtime.forecaster import load as load
+    from rnnlab.runtime.forecasts import Forecast as Forecast
+    from rnnlab.runtime.forecasts import Generated as Generated
+    from rnnlab.runtime.prices.sources import read_prices as read_prices
+    from rnnlab.runtime.prices.table import Prices as Prices
+    from rnnlab.training.presets import PRESETS as PRESETS
+    from rnnlab.training.results import Evaluation as Evaluation
+    from rnnlab.training.trained import Trained as Trained
 
 
 def __getattr__(name: str):
     """Import a public name on first use (module ``__getattr__``, PEP 562)."""
-    module = _RUNTIME.get(name) or _TRAINING.get(name)
+    module = PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'rnnlab' has no attribute '{name}'")
     try:
@@ -72,11 +81,5 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_RUNTIME, *_TRAINING])
+    return sorted([*globals(), *PUBLIC])
 
-
-__all__ = [
-    "__version__",
-    "RnnlabError", "Prices", "read_prices", "load", "Model", "Forecast", "Generated",
-    "train", "ensemble", "backtest", "Trained", "Evaluation", "Backtest", "PRESETS",
-]

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from rnnlab import __version__
-
-
-def version_line() -> str:
-    """What ``rnnlab --version`` prints, e.g. ``rnnlab 0.2.0``."""
-    return f"rnnlab {__version__}"
+from rnnlab.version import version_line
 
 
 def main() -> None:

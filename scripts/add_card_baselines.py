@@ -21,8 +21,8 @@ import onnx
 
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.files import atomic_path
-from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.table import read_prices
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

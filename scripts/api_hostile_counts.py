@@ -41,7 +41,7 @@ def main(tree: Path) -> None:
     from helpers import write_prices
 
     import rnnlab
-    import rnnlab.training.api  # noqa: F401 - PyTorch imported once, before the cases fork
+    import rnnlab.api  # noqa: F401 - PyTorch imported once, before the cases fork
 
     folder = Path(tempfile.mkdtemp())
     csv = write_prices(folder / "TEST_prices.csv", days=400)

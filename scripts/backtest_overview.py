@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 
-from rnnlab.training.backtest import markdown, overview
+from rnnlab.jobs.report import markdown, overview
 
 
 def main(args: list[str]) -> None:

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab.runtime.errors import DataWarning
-from rnnlab.runtime.model import load
-from rnnlab.runtime.sources import read_prices
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.sources import read_prices
 from rnnlab.training.data import load_split
 from rnnlab.training.presets import PRESETS
 from rnnlab.training.run import train

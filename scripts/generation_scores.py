@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab.runtime.errors import DataWarning
-from rnnlab.runtime.model import load
+from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.paths import PATHS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,7 +24,7 @@ from rnnlab.runtime.baselines import close_anchored_forecasts, fit_linear, linea
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.metrics import scores
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.table import read_prices
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TICKERS = ("IBM", "AAPL", "GOOGL")

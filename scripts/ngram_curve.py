@@ -17,9 +17,9 @@ import math
 import time
 from pathlib import Path
 
-from rnnlab.language.corpus import Vocabulary, read_text, split
-from rnnlab.language.ngram import DISCOUNT, ORDERS, KneserNey, choose_order, unigram_nats
 from rnnlab.runtime.files import write_text
+from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
+from rnnlab.runtime.text.ngram import DISCOUNT, ORDERS, KneserNey, choose_order, unigram_nats
 
 COMMAND = "python scripts/ngram_curve.py"
 

@@ -22,7 +22,7 @@ import numpy as np
 from rnnlab.runtime.baselines import baseline_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.table import read_prices
 from rnnlab.runtime.significance import compare_losses
 from rnnlab.training.presets import PRESETS
 

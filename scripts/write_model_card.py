@@ -8,8 +8,8 @@ import warnings
 from pathlib import Path
 
 from rnnlab.runtime.errors import DataWarning
-from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.table import read_prices
 
 COMMAND = "bash scripts/build_exported.sh ../shared/data/IBM_2006-01-01_to_2018-01-01.csv"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from rnnlab import load
-from rnnlab.runtime.textmodel import TextModel
+from rnnlab.runtime.text.model import TextModel
 
 MAX_BYTES = 16 * 2**20
 

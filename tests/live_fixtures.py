@@ -19,11 +19,11 @@ import numpy as np
 from helpers import write_prices
 
 from rnnlab.runtime.baselines import baseline_forecasts, fit_ridge
-from rnnlab.runtime.calendar import EXCHANGE, exchange_holidays, trading_days_after
+from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.metrics import compare
-from rnnlab.runtime.model import load
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
-from rnnlab.runtime.prices import Prices, read_prices
+from rnnlab.runtime.prices.calendar import EXCHANGE, exchange_holidays, trading_days_after
+from rnnlab.runtime.prices.table import Prices, read_prices
 from rnnlab.runtime.shipped import SHIPPED, shipped_path
 
 
@@ -107,7 +107,7 @@ def baselines() -> dict:
 
 def dates() -> dict:
     """Prices.before for dates on, between and beyond trading days; the exchange's trading
-    days (rnnlab/runtime/calendar.py) after days around holidays and a year end."""
+    days (rnnlab/runtime/prices/calendar.py) after days around holidays and a year end."""
     trading = np.array(["2017-12-27", "2017-12-28", "2017-12-29", "2018-01-02", "2018-01-03"],
                        dtype="datetime64[D]")
     prices = Prices(trading, np.ones((5, 1)), ("High",), "test")

@@ -9,7 +9,7 @@ import torch
 from helpers import assert_scores_close, write_prices
 
 import rnnlab
-from rnnlab.runtime.prices import read_prices as read_csv
+from rnnlab.runtime.prices.table import read_prices as read_csv
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
@@ -87,7 +87,7 @@ def test_scores_do_not_depend_on_the_thread_count(tmp_path):
     # when evaluation runs on the caller's thread count); evaluate pins one thread.
     from rnnlab.training.data import load_split
     from rnnlab.training.evaluate import evaluate
-    from rnnlab.training.model import build
+    from rnnlab.training.network import build
     from rnnlab.training.presets import PRESETS
     from rnnlab.training.run import make_card
 
@@ -98,7 +98,7 @@ def test_scores_do_not_depend_on_the_thread_count(tmp_path):
     model = build(card.architecture, 0.0, recipe.init, 0)
     on_one = evaluate(model, card, split)
     torch.set_num_threads(4)
-    assert evaluate(model, card, split) == on_one
+    assert evaluate(model, card, split).to_dict() == on_one.to_dict()
     assert torch.get_num_threads() == 4  # the caller's setting is restored
 
 

@@ -184,7 +184,7 @@ def test_read_prices_on_any_frame_keeps_the_invariants_or_says_why(frame, missin
 # -- a failing fold does not lose a finished one ----------------------------------------------
 
 def test_a_failed_job_still_yields_the_finished_ones():
-    from rnnlab.training.workers import finished
+    from rnnlab.jobs.workers import finished
 
     started = threading.Event()
 
@@ -207,8 +207,8 @@ TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
 
 def test_a_backtest_stores_the_fold_that_finished_before_raising(tmp_path, monkeypatch):
-    from rnnlab.training import backtest as module
-    from rnnlab.training.store import ResultStore
+    from rnnlab.jobs import backtest as module
+    from rnnlab.jobs.store import ResultStore
 
     real = module.run_fold
     started = threading.Event()

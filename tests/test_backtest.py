@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from helpers import write_prices
 
+from rnnlab.jobs.backtest import backtest
+from rnnlab.jobs.report import markdown, overview, summarize_folds
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.prices import read_prices
-from rnnlab.training.backtest import backtest, markdown, overview, summarize_folds
+from rnnlab.runtime.prices.table import read_prices
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 

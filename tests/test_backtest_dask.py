@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from helpers import write_prices
 
+from rnnlab.jobs.backtest import backtest, plan
+from rnnlab.jobs.cluster import dask_executor
+from rnnlab.jobs.store import ResultStore
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.training import presets
-from rnnlab.training.backtest import backtest, plan
-from rnnlab.training.cluster import dask_executor
-from rnnlab.training.store import ResultStore
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
@@ -38,7 +38,7 @@ def test_a_dask_cluster_gives_the_local_pools_folds(tmp_path, capsys):
 
 
 def test_an_unreachable_scheduler_is_one_line(monkeypatch):
-    monkeypatch.setattr("rnnlab.training.cluster.CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr("rnnlab.jobs.cluster.CONNECT_TIMEOUT_S", 1)
     with pytest.raises(RnnlabError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect \("):
         with dask_executor("tcp://127.0.0.1:9"):
             pass

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from helpers import write_prices
 
+from rnnlab.jobs import cluster
+from rnnlab.jobs.cluster import dask_executor
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training import cluster
-from rnnlab.training.cluster import dask_executor
 
 ROOT = Path(__file__).resolve().parents[1]
 

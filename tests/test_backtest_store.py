@@ -12,10 +12,10 @@ import pytest
 from helpers import write_prices
 
 from rnnlab import __version__
+from rnnlab.jobs import backtest as engine
+from rnnlab.jobs import folds as fold_module
+from rnnlab.jobs.store import FoldKey, ResultStore
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training import backtest as engine
-from rnnlab.training import folds as fold_module
-from rnnlab.training.store import FoldKey, ResultStore
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
@@ -85,7 +85,7 @@ def test_a_fold_from_a_worker_of_another_version_is_refused(tmp_path, csv, monke
 WRITER = """
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from rnnlab.training.store import FoldKey, ResultStore
+from rnnlab.jobs.store import FoldKey, ResultStore
 first, count = int(sys.argv[1]), int(sys.argv[2])
 with ResultStore(sys.argv[3]) as db:
     for i in range(first, first + count):

@@ -1,4 +1,4 @@
-"""Dates after the known days: the exchange's trading days (rnnlab/runtime/calendar.py)."""
+"""Dates after the known days: the exchange's trading days (rnnlab/runtime/prices/calendar.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import rnnlab
-from rnnlab.runtime.calendar import exchange_holidays, trading_days_after
 from rnnlab.runtime.card import Card
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.calendar import exchange_holidays, trading_days_after
+from rnnlab.runtime.prices.table import read_prices
 
 
 def test_trading_days_skip_weekends_and_the_exchanges_holidays():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from helpers import write_prices
 
-from rnnlab.runtime.model import load
+from rnnlab.runtime.forecaster import load
 
 TINY_TRAIN = ["--split", "2015-08-01", "--window", "10", "--epochs", "2", "--batch", "16",
               "--no-progress"]

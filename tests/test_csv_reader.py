@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnnlab.runtime.cells import day_number, number, parse_date
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.prices import check_positive, read_prices, sha256_of
+from rnnlab.runtime.prices.csv_values import day_number, number, parse_date
+from rnnlab.runtime.prices.table import check_positive, read_prices, sha256_of
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name"
 

@@ -9,11 +9,11 @@ import pytest
 import torch
 
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.model import load
+from rnnlab.runtime.forecaster import load
 from rnnlab.training.data import load_split
 from rnnlab.training.ensemble import combine
 from rnnlab.training.export import export
-from rnnlab.training.model import build
+from rnnlab.training.network import build
 from rnnlab.training.presets import PRESETS
 from rnnlab.training.run import finish, make_card
 

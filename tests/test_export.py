@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from rnnlab.runtime.card import Architecture
+from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.generation import windowed_loop
-from rnnlab.runtime.model import load
 from rnnlab.training.data import load_split
 from rnnlab.training.export import OPSET, export, from_onnx
-from rnnlab.training.model import build
+from rnnlab.training.network import build
 from rnnlab.training.presets import PRESETS
 from rnnlab.training.run import make_card
 

@@ -8,12 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from rnnlab.cli.output import emit_json
-from rnnlab.cli.outputs import check_outputs
+from rnnlab.cli.render import emit_json
 from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError, in_range
-from rnnlab.runtime.files import write_text
-from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import Prices
+from rnnlab.runtime.files import check_outputs, write_text
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.table import Prices
 from rnnlab.training.presets import PRESETS
 
 
@@ -38,7 +37,7 @@ def test_argument_errors_read_as_cli_options():
 
 
 def test_backtest_refuses_years_without_data_before_training(prices_csv, monkeypatch):
-    from rnnlab.training import backtest
+    from rnnlab.jobs import backtest
 
     monkeypatch.setattr(backtest, "run_fold", lambda job: pytest.fail("a fold started"))
     with pytest.raises(ArgumentError, match="years=1990: .* runs 2015-01-01 to"):

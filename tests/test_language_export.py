@@ -14,10 +14,10 @@ import torch
 
 from rnnlab.language.charexport import sample_eager, to_onnx
 from rnnlab.language.charnet import CharNet, CharShape
-from rnnlab.language.noise import uniforms
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.textcard import TextCard
-from rnnlab.runtime.textmodel import TextModel
+from rnnlab.runtime.text.card import TextCard
+from rnnlab.runtime.text.model import TextModel
+from rnnlab.runtime.text.noise import uniforms
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 VOCAB = "\n !,abcdefghijklmnopqrstuvwxyz"
@@ -60,7 +60,7 @@ def test_pytorch_and_onnxruntime_draw_the_same_text(cell, top_k):
 
 
 def test_trained_model_text_is_the_same_through_both(tiny_text):
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.forecaster import load
 
     trained, model = tiny_text["trained"], load(tiny_text["onnx"])
     assert isinstance(model, TextModel)
@@ -73,7 +73,7 @@ def test_trained_model_text_is_the_same_through_both(tiny_text):
 
 def test_stateful_step_scores_like_pytorch_and_continues(tiny_text):
     from rnnlab.language.chartrain import nats_per_char
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.forecaster import load
 
     model, trained = load(tiny_text["onnx"]), tiny_text["trained"]
     text = tiny_text["text"].read_text()[:3000]
@@ -96,7 +96,7 @@ def test_stateful_step_scores_like_pytorch_and_continues(tiny_text):
 
 
 def test_card_round_trips_and_hostile_metadata_is_refused(tiny_text, tmp_path):
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.forecaster import load
 
     card = load(tiny_text["onnx"]).card
     trained = tiny_text["trained"]
@@ -132,7 +132,7 @@ def test_noise_is_the_documented_hash():
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the JavaScript")
 def test_noise_ports_to_javascript_exactly():
-    from rnnlab.language import noise
+    from rnnlab.runtime.text import noise
 
     script = noise.__doc__.split("In JavaScript::")[1].split("Runtime side")[0]
     script += ("\nconst out = [];\nfor (const s of [0, 1, 4294967295]) for (let i = 0; i < 50; "

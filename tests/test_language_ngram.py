@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from helpers import SHARED
 
-from rnnlab.language.ngram import KneserNey, baselines, choose_order, unigram_nats
-from rnnlab.language.noise import uniforms
+from rnnlab.runtime.text.ngram import KneserNey, baselines, choose_order, unigram_nats
+from rnnlab.runtime.text.noise import uniforms
 
 SHAKESPEARE = SHARED / "tinyshakespeare.txt"
 
@@ -71,7 +71,7 @@ def test_refuses_an_order_the_codes_cannot_hold():
 def test_real_split_curve_turns_up():
     if not SHAKESPEARE.is_file():
         pytest.skip(f"needs {SHAKESPEARE.name}: put it in {SHARED} (../shared/data)")
-    from rnnlab.language.corpus import Vocabulary, read_text, split
+    from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
 
     train_text, val_text = split(read_text(SHAKESPEARE))
     vocab = Vocabulary.of(train_text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from helpers import load_live_hook
 
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.table import read_prices
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 

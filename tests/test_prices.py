@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnnlab.runtime.errors import DataWarning, RnnlabError
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.prices.table import read_prices
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name"
 

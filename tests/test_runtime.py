@@ -8,14 +8,14 @@ import pytest
 from helpers import write_prices
 
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.model import MAX_STEPS, load
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.forecaster import MAX_STEPS, load
+from rnnlab.runtime.prices.table import read_prices
 
 
 def test_forecast_equals_training_side_evaluation(tiny):
     model = load(tiny["onnx"])
     result = model.forecast(read_prices(tiny["csv"]))  # default: the days after training
-    expected = tiny["run"].result
+    expected = tiny["run"].evaluation.to_dict()
     assert str(result.dates[0]) == expected["test_start"] == "2015-08-03"
     np.testing.assert_allclose(result.predicted, expected["predictions"]["one_step"], atol=1e-3)
     assert result.scores["persistence"] == expected["one_step"]["persistence"]
@@ -26,9 +26,9 @@ def test_forecast_equals_training_side_evaluation(tiny):
 
 def test_generate_from_stored_window_equals_training_side(tiny):
     model = load(tiny["onnx"])
-    generated = model.generate(len(tiny["run"].result["predictions"]["generation"]), samples=0)
-    np.testing.assert_allclose(generated.values[0], tiny["run"].result["predictions"]
-                               ["generation"], atol=1e-3)
+    generated = model.generate(len(tiny["run"].evaluation.generation), samples=0)
+    np.testing.assert_allclose(generated.values[0], tiny["run"].evaluation.generation,
+                               atol=1e-3)
     assert str(generated.start_date) == "2015-07-31" and str(generated.dates[0]) == "2015-08-03"
 
 
@@ -150,20 +150,20 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
     model = load(tmp_path / "m.onnx")
     assert model.encoder.transform == transform and model.encoder.columns[1:] == features
     result = model.forecast(read_prices(csv, model.encoder.columns))
-    np.testing.assert_allclose(result.predicted, run.result["predictions"]["one_step"],
+    np.testing.assert_allclose(result.predicted, run.evaluation.one_step,
                                atol=1e-3)
     if features:
         with pytest.raises(RnnlabError, match="cannot generate"):
             model.generate(5)
     else:
         np.testing.assert_allclose(model.generate(20, samples=0).values[0],
-                                   run.result["predictions"]["generation"][:20], atol=1e-3)
+                                   run.evaluation.generation[:20], atol=1e-3)
 
 
 @pytest.mark.parametrize("steps, stateful", [(1, False), (7, False), (7, True)])
 def test_large_batches_split_into_chunks_across_cores_give_one_calls_answer(
         tiny, monkeypatch, steps, stateful):
-    import rnnlab.runtime.model as runtime_model
+    import rnnlab.runtime.forecaster as runtime_model
 
     monkeypatch.setattr(runtime_model, "CORES", 4)  # before load: a model sizes its pool then
     model = load(tiny["onnx"])
@@ -178,7 +178,7 @@ def test_large_batches_split_into_chunks_across_cores_give_one_calls_answer(
 
 
 def test_each_pool_thread_opens_its_own_session_once(tiny, monkeypatch):
-    import rnnlab.runtime.model as runtime_model
+    import rnnlab.runtime.forecaster as runtime_model
 
     monkeypatch.setattr(runtime_model, "CORES", 2)
     model = load(tiny["onnx"])

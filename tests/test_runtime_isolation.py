@@ -54,7 +54,7 @@ def test_training_commands_say_what_to_install(tmp_path):
 
 
 def test_importing_the_runtime_loads_no_training_package(tmp_path):
-    code = ("import sys, rnnlab, rnnlab.runtime.model, rnnlab.cli; "
+    code = ("import sys, rnnlab, rnnlab.runtime.forecaster, rnnlab.cli; "
             "rnnlab.load, rnnlab.read_prices, rnnlab.Forecast, rnnlab.Generated; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'torch', 'onnx', 'pandas', 'matplotlib'}))")

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 import torch
 
+import rnnlab
+from rnnlab.jobs import workers
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training import workers
-from rnnlab.training.api import train_seeds
 
 TINY = {"cells": ("lstm",), "units": 4, "window": 5, "epochs": 2, "batch": 16}
 
 
 def trained(prices_csv, workers: int) -> list:
-    return list(train_seeds(prices_csv, "seed-lstm", "2015-08-01", [1, 0], workers=workers,
-                            device="cpu", progress=False, **TINY))
+    return list(rnnlab.train(prices_csv, "seed-lstm", "2015-08-01", seeds=[1, 0], workers=workers,
+                             device="cpu", progress=False, **TINY))
 
 
 def test_parallel_seeds_equal_the_serial_run(prices_csv):
@@ -22,7 +22,7 @@ def test_parallel_seeds_equal_the_serial_run(prices_csv):
     assert [run.seed for run in parallel] == [1, 0]  # in the order asked, not finished
     for one, two in zip(serial, parallel):
         assert one.trained.history == two.trained.history
-        assert one.trained.result == two.trained.result
+        assert one.trained.evaluation.to_dict() == two.trained.evaluation.to_dict()
         for (name, a), b in zip(one.trained.model.state_dict().items(),
                                 two.trained.model.state_dict().values()):
             assert torch.equal(a, b), name
@@ -40,7 +40,8 @@ def test_bad_workers_threads_or_seeds_fail_before_training(prices_csv, arguments
         message = "no CUDA GPU is visible"
     arguments = {"seeds": [0], **arguments}
     with pytest.raises(RnnlabError, match=message):
-        list(train_seeds(prices_csv, "seed-lstm", "2015-08-01", progress=False, **arguments))
+        list(rnnlab.train(prices_csv, "seed-lstm", "2015-08-01", progress=False,
+                         **{"seeds": (0,), **arguments}))
 
 
 @pytest.mark.parametrize("jobs, threads, expected", [

@@ -14,8 +14,8 @@ import pytest
 from helpers import SHARED
 
 from rnnlab.runtime.errors import DataWarning, RnnlabError
-from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import read_prices, sha256_of
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.table import read_prices, sha256_of
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, shipped_path
 
 ROOT = Path(__file__).resolve().parents[1]

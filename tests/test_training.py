@@ -10,7 +10,7 @@ from rnnlab.runtime.card import Architecture
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.training import checkpoint
 from rnnlab.training.data import load_split
-from rnnlab.training.model import Forecaster, build
+from rnnlab.training.network import Forecaster, build
 from rnnlab.training.presets import PRESETS, preset
 from rnnlab.training.run import train
 
@@ -126,6 +126,6 @@ def test_short_training_on_ibm_lowers_the_loss(ibm_csv):
     run = train(split, recipe, device="cpu", progress=False)
     losses = [h["loss"] for h in run.history]
     assert losses[-1] < 0.5 * losses[0]
-    result = run.result
+    result = run.evaluation.to_dict()
     assert result["days"] == 251 and result["test_start"] == "2017-01-03"
     assert result["one_step"]["persistence"]["rmse"] == pytest.approx(1.539, abs=1e-3)

@@ -10,8 +10,8 @@ import pytest
 from helpers import write_prices
 
 import rnnlab
+from rnnlab.jobs.backtest import backtest
 from rnnlab.runtime.errors import DataWarning
-from rnnlab.training.backtest import backtest
 
 
 def without_high(csv, path, day: str):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.language.noise import uniforms
 from rnnlab.runtime.shipped import shipped_path
+from rnnlab.runtime.text.noise import uniforms
 
 #: The tiny model's vocabulary comes from this text (newline and space included).
 TEXT = "ROMEO:\nBut soft, what light through yonder window breaks?\nJULIET: Ay me!\n"
@@ -31,8 +31,8 @@ def tiny_text_model(path: Path, cell: str = "lstm", seed: int = 0) -> Path:
 
     from rnnlab.language.charexport import export
     from rnnlab.language.charnet import CharNet, CharShape
-    from rnnlab.language.corpus import Vocabulary
-    from rnnlab.runtime.textcard import TextCard
+    from rnnlab.runtime.text.card import TextCard
+    from rnnlab.runtime.text.corpus import Vocabulary
 
     torch.manual_seed(seed)
     vocab = Vocabulary.of(TEXT)

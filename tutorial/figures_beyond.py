@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from rnnlab.runtime.baselines import fit_linear, linear_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices import Prices, read_prices
+from rnnlab.runtime.prices.table import Prices, read_prices
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WHOLE_DAY = ("High", "Open", "Low", "Close")

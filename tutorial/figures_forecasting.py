@@ -23,8 +23,8 @@ from matplotlib.figure import Figure
 
 from rnnlab.experiments.common import markdown_table
 from rnnlab.runtime import files
-from rnnlab.runtime.model import Model, load
-from rnnlab.runtime.prices import Prices, read_prices
+from rnnlab.runtime.forecaster import Model, load
+from rnnlab.runtime.prices.table import Prices, read_prices
 from rnnlab.runtime.shipped import shipped_path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -1,6 +1,7 @@
-"""The ``rnnlab`` command line: runtime commands (forecast, generate, info) and training
-commands (train, evaluate, export, backtest, ensemble). Training commands import PyTorch only
-when they run, so ``rnnlab --help`` and the runtime commands work without it.
+"""The ``rnnlab`` command line: runtime commands (forecast, generate, info, score) and training
+commands (train, evaluate, export, backtest, ensemble), composed in :mod:`rnnlab.cli.app`.
+Training commands import PyTorch only when they run, so ``rnnlab --help`` and the runtime
+commands work without it.
 
 A Ctrl-C while the commands load is answered like one later: ``error: interrupted``,
 exit code 130, no traceback.
@@ -8,17 +9,7 @@ exit code 130, no traceback.
 
 from __future__ import annotations
 
-import sys
-
-INTERRUPTED = 130
-
-
-def interrupted() -> None:
-    """Say that Ctrl-C stopped rnnlab, on one line, and exit with code 130."""
-    print("error: interrupted (Ctrl-C); files being written were left as they were",
-          file=sys.stderr)
-    raise SystemExit(INTERRUPTED)
-
+from rnnlab.cli.exits import interrupted
 
 try:
     from rnnlab.cli.guard import app, run

@@ -1,8 +1,13 @@
-"""The typer application every command registers on."""
+"""The typer application: every command, registered here in the order ``--help`` lists them.
+
+Commands are plain functions in three modules (runtime, text, training); each parses its
+options, calls the public API (``import rnnlab``) and renders the result.
+"""
 
 import typer
 
-from rnnlab.__main__ import version_line
+from rnnlab.cli import runtime_commands, text_commands, training_commands
+from rnnlab.version import version_line
 
 app = typer.Typer(
     name="rnnlab",
@@ -30,3 +35,10 @@ def options(
                                  help="Print rnnlab's version and exit."),
 ) -> None:
     """Options that come before the command."""
+
+
+for command in (runtime_commands.forecast, runtime_commands.generate, runtime_commands.info,
+                text_commands.score, training_commands.train, training_commands.evaluate,
+                training_commands.export, training_commands.backtest,
+                training_commands.ensemble):
+    app.command()(command)

@@ -19,16 +19,14 @@ try:  # typer >= 0.20 carries its own copy of click
 except ImportError:  # pragma: no cover - older typer uses click itself
     from click import exceptions as click_errors
 
-# rnnlab.cli defines INTERRUPTED before it imports this module.
-from rnnlab.cli import INTERRUPTED, runtime_commands, text_commands, training_commands  # noqa: F401
 from rnnlab.cli.app import app
+from rnnlab.cli.exits import INTERRUPTED, USAGE
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.extras import install_hint, missing_package
 
 # click >= 8.2 raises this for a bare `rnnlab`; older click prints the help itself.
 NO_ARGS = getattr(click_errors, "NoArgsIsHelpError", ())
 
-USAGE = 2
 MAX_MESSAGE = 2000
 
 

@@ -6,21 +6,19 @@ from pathlib import Path
 
 import typer
 
-from rnnlab.cli.app import app
-from rnnlab.cli.output import emit_json, write_table
-from rnnlab.cli.outputs import check_outputs
+from rnnlab.cli.render import emit_json, write_table
+from rnnlab.runtime.files import check_outputs
+from rnnlab.runtime.forecaster import MAX_STEPS, load
 from rnnlab.runtime.metrics import format_table
-from rnnlab.runtime.model import MAX_STEPS, load
 from rnnlab.runtime.paths import PATHS, format_paths_table
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, TEXT_SHIPPED, resolve
-from rnnlab.runtime.textmodel import MAX_CHARS, TextModel
+from rnnlab.runtime.text.model import MAX_CHARS, TextModel
 
 MODEL_HELP = ("An rnnlab ONNX file (from `rnnlab export`), or a shipped model's name: "
               f"{', '.join(SHIPPED)} (prices), {', '.join(TEXT_SHIPPED)} (text).")
 MISSING_HELP = "Rows with an empty value: drop them, or ffill (take the previous day's)."
 
 
-@app.command()
 def forecast(
     model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {FORECASTER} "
                                  "(scale-free: any ticker's daily prices)."),
@@ -80,7 +78,6 @@ def forecast(
     typer.echo(f"{next_day} ({result.lower[-1]:.2f} to {result.upper[-1]:.2f})")
 
 
-@app.command()
 def generate(
     model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT} (scale-free: "
                                  "any ticker)."),
@@ -122,7 +119,7 @@ def generate(
     A price model generates STEPS trading days; a text model (e.g. shakespeare) CHARS
     characters after --prompt."""
     check_outputs({"--out": out, "--plot": plot}, [csv, resolve(model)])
-    from rnnlab.cli.text_commands import check_kind, generate_text  # registers after info
+    from rnnlab.cli.text_commands import check_kind, generate_text
 
     forecaster = load(model)
     check_kind(forecaster, {"--prompt": prompt, "--chars": chars, "--temperature": temperature,
@@ -169,7 +166,6 @@ def generate(
                                       f"{len(result.actual)} real days of {csv.name}:"))
 
 
-@app.command()
 def info(
     model: Path = typer.Argument(None, help=MODEL_HELP + f" Default: {DEFAULT} (scale-free: "
                                  "any ticker)."),

@@ -1,7 +1,7 @@
 """Text commands and the text side of ``generate`` and ``info``: numpy + onnxruntime only.
 
 ``rnnlab generate shakespeare --prompt ...``, ``rnnlab score MODEL --text FILE`` and
-``rnnlab info shakespeare`` run a character language model (:mod:`rnnlab.runtime.textmodel`).
+``rnnlab info shakespeare`` run a character language model (:mod:`rnnlab.runtime.text.model`).
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from pathlib import Path
 
 import typer
 
-from rnnlab.cli.app import app
-from rnnlab.cli.output import emit_json
+from rnnlab.cli.render import emit_json
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.files import write_text
-from rnnlab.runtime.model import Model, load
+from rnnlab.runtime.forecaster import Model, load
 from rnnlab.runtime.shipped import TEXT_SHIPPED
-from rnnlab.runtime.textmodel import TextModel
+from rnnlab.runtime.text.model import TextModel
 
 TEXT_MODEL_HELP = ("An rnnlab text model (.onnx from `rnnlab export`), or a shipped one: "
                    f"{', '.join(TEXT_SHIPPED)}.")
@@ -75,14 +74,13 @@ def show_text_info(model: TextModel, json_: bool) -> None:
     typer.echo(f"  command    {card.command}")
     typer.echo(f"  rnnlab     {card.rnnlab_version}, text format {card.format}")
     if card.scores:
-        from rnnlab.runtime.textmodel import TextScore
+        from rnnlab.runtime.text.model import TextScore
 
         nats = {k: v for k, v in card.scores.items() if k != "kn_order"}
         typer.echo(TextScore(nats, card.val_chars, card.data_file).format(
             "  validation (the text's last 10%):"))
 
 
-@app.command()
 def score(
     model: Path = typer.Argument(..., help=TEXT_MODEL_HELP),
     text: Path = typer.Option(..., "--text", help="A UTF-8 text file: its last 10% is scored, "

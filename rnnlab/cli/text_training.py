@@ -7,12 +7,10 @@ from pathlib import Path
 
 import typer
 
-from rnnlab.cli.output import emit_json
-from rnnlab.cli.outputs import check_outputs
-from rnnlab.language.chartrained import TrainedText, is_char_checkpoint, train_text
+import rnnlab
+from rnnlab.cli.render import emit_json
 from rnnlab.runtime.errors import RnnlabError
-
-__all__ = ["export_text", "is_char_checkpoint", "train_text_command"]
+from rnnlab.runtime.files import check_outputs
 
 
 def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | None,
@@ -22,6 +20,9 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
     given = [name for name, value in price_only.items() if value]
     if given:
         raise RnnlabError(f"{given[0]}: a price option; --text trains a character model")
+    if preset not in rnnlab.CHAR_PRESETS:
+        raise RnnlabError(f"--preset {preset}: not a text preset; --text trains "
+                          f"{', '.join(rnnlab.CHAR_PRESETS)}")
     if len(seeds) > 1:
         raise RnnlabError("--seed: --text trains one model; give one seed")
     if not text.is_file():
@@ -33,8 +34,9 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
     for option, value in (("--epochs", epochs), ("--batch", batch)):
         words += [option, str(value)] if value is not None else []
     command = shlex.join([*words, "--out", str(out)])
-    trained = train_text(text, preset, seeds[0], precision, progress, threads,
-                         command=command, epochs=epochs, batch=batch)
+    trained = rnnlab.train(text, preset, seed=seeds[0], precision=precision,
+                           progress=progress, threads=threads, command=command,
+                           epochs=epochs, batch=batch)
     trained.save(out)
     result = trained.evaluate()
     if json_:
@@ -51,7 +53,7 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
 
 def export_text(checkpoint: Path, output: Path, text: Path | None) -> None:
     """Export a text checkpoint; with ``text``, score it there first for the card."""
-    trained = TrainedText.load(checkpoint)
+    trained = rnnlab.TrainedText.load(checkpoint)
     if text is not None:
         trained = trained.rescore(text)
     size = trained.export(output).stat().st_size

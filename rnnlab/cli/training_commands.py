@@ -9,11 +9,10 @@ from pathlib import Path
 
 import typer
 
-from rnnlab.cli.app import app
-from rnnlab.cli.output import emit_json
-from rnnlab.cli.outputs import check_outputs
-from rnnlab.runtime import checks
+from rnnlab.cli.render import emit_json
+from rnnlab.runtime import arguments
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.files import check_outputs
 
 CHECKPOINT_HELP = "A checkpoint written by `rnnlab train`."
 
@@ -23,7 +22,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _integers(option: str, text: str, example: str) -> list[int]:
-    """Comma-separated whole numbers; their checks are the API's (``rnnlab.runtime.checks``)."""
+    """Comma-separated whole numbers; their checks are the API's (``rnnlab.runtime.arguments``)."""
     try:
         return [int(part) for part in _names(text)]
     except ValueError:
@@ -32,7 +31,7 @@ def _integers(option: str, text: str, example: str) -> list[int]:
 
 
 def _seeds(text: str) -> list[int]:
-    return checks.seeds(_integers("--seeds", text, "0,1,2"))
+    return arguments.seeds(_integers("--seeds", text, "0,1,2"))
 
 
 def _plot(path: Path, evaluation, title: str, target: str) -> None:
@@ -46,7 +45,6 @@ def _plot(path: Path, evaluation, title: str, target: str) -> None:
     save_lines(path, evaluation.dates, lines, title, target)
 
 
-@app.command()
 def train(
     csv: Path = typer.Option(None, "--csv", help="Price CSV (Date plus price columns)."),
     text: Path = typer.Option(None, "--text", help="Or a UTF-8 text file: train a character "
@@ -85,9 +83,7 @@ def train(
     """Train on the days before --split; score on the days from it.
 
     With --text, a character language model instead (validation: the text's last 10%)."""
-    from rnnlab.training.api import train_seeds
-    from rnnlab.training.evaluate import summarize
-    from rnnlab.training.results import format_metrics
+    import rnnlab
 
     if (csv is None) == (text is None):
         raise RnnlabError("train: give --csv (prices) or --text (a text file), one of them")
@@ -116,14 +112,14 @@ def train(
     outs = {"--out": out} if len(seed_list) == 1 else {
         f"--out (seed {seed})": path for seed, path in paths.items()}
     check_outputs({**outs, "--plot": plot}, [csv], make_parents=True)
-    runs, results = [], []
-    for seed, trained, seconds in train_seeds(
-            csv, preset, split, seed_list, target=column, missing=missing, device=device,
-            progress=progress, threads=threads, workers=workers, **overrides):
+    runs, evaluations = [], []
+    for seed, trained, seconds in rnnlab.train(
+            csv, preset, split, seeds=seed_list, target=column, missing=missing,
+            device=device, progress=progress, threads=threads, workers=workers, **overrides):
         path = paths[seed]
         trained.save(path)
         evaluation = trained.evaluate()
-        results.append(trained.result)
+        evaluations.append(evaluation)
         epochs_run, final_loss = len(trained.history), trained.history[-1]["loss"]
         runs.append({"seed": seed, "checkpoint": str(path), "seconds": seconds,
                      "epochs": epochs_run, "final_loss": final_loss, **evaluation.metrics})
@@ -134,17 +130,16 @@ def train(
                        f"({seconds / max(1, epochs_run):.2f} s/epoch), final loss "
                        f"{final_loss:.6f} -> {path}")
             typer.echo(evaluation.format(f"  {preset} seed {seed}"))
-    summary = summarize(results)
+    summary = rnnlab.Evaluation.mean_over_seeds(evaluations)
     if json_:
         emit_json({"preset": preset, "recipe": trained.recipe, "csv": str(csv),
                    "runs": runs, "summary": summary})
     elif len(seed_list) > 1:
         seeds_text = ",".join(map(str, seed_list))
-        typer.echo(format_metrics({**runs[0], **summary},
-                                  f"{preset}, mean ± sd over seeds {seeds_text},"))
+        typer.echo(rnnlab.Evaluation.format_metrics(
+            {**runs[0], **summary}, f"{preset}, mean ± sd over seeds {seeds_text},"))
 
 
-@app.command()
 def evaluate(
     checkpoint_path: Path = typer.Argument(..., metavar="CHECKPOINT", help=CHECKPOINT_HELP),
     csv: Path = typer.Option(..., "--csv", help="The price CSV the model was trained on."),
@@ -155,7 +150,7 @@ def evaluate(
     """Score a checkpoint on its test days, beside the baselines.
 
     The test days are those from the split date stored in the checkpoint."""
-    from rnnlab.training.trained import Trained
+    from rnnlab import Trained
 
     check_outputs({"--plot": plot}, [checkpoint_path, csv])
     trained = Trained.load(checkpoint_path)
@@ -168,7 +163,6 @@ def evaluate(
         typer.echo(evaluation.format(checkpoint_path.name))
 
 
-@app.command()
 def export(
     checkpoint_path: Path = typer.Argument(..., metavar="CHECKPOINT", help=CHECKPOINT_HELP + (
         " Or an rnnlab .onnx file: its weights and card are written again with this "
@@ -184,27 +178,22 @@ def export(
     write its weights and card again with this version's graph: how a file from an older
     rnnlab gets the faster generation.
     """
-    from rnnlab.cli.text_training import export_text, is_char_checkpoint
-    from rnnlab.training import export as onnx_export
-    from rnnlab.training.trained import Trained
+    from rnnlab import Trained, TrainedText
+    from rnnlab.cli.text_training import export_text
 
     check_outputs({"--output": output}, [checkpoint_path, text])
-    if checkpoint_path.suffix != ".onnx" and is_char_checkpoint(checkpoint_path):
+    if checkpoint_path.suffix != ".onnx" and TrainedText.is_checkpoint(checkpoint_path):
         return export_text(checkpoint_path, output, text)
     if text is not None:
         raise RnnlabError(f"--text: {checkpoint_path} is not a text model's checkpoint")
-    if checkpoint_path.suffix == ".onnx":
-        model, card = onnx_export.from_onnx(checkpoint_path)
-        size = onnx_export.export(model, card, output)
-    else:
-        trained = Trained.load(checkpoint_path)
-        card = trained.card
-        size = trained.export(output).stat().st_size
+    trained = (Trained.from_onnx(checkpoint_path) if checkpoint_path.suffix == ".onnx"
+               else Trained.load(checkpoint_path))
+    card = trained.card
+    size = trained.export(output).stat().st_size
     typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
                f"window {card.encoder.window}, target {card.target}")
 
 
-@app.command()
 def backtest(
     csv: list[Path] = typer.Option(..., "--csv", help="Price CSV; repeat for several tickers."),
     preset: list[str] = typer.Option(["seed-lstm"], "--preset", help="Repeat for several."),
@@ -234,7 +223,7 @@ def backtest(
 
     from rnnlab.runtime.files import write_text
 
-    year_list = checks.years(_integers("--years", years, "2016,2017"))
+    year_list = arguments.years(_integers("--years", years, "2016,2017"))
     # The store's folder (runs/ by default) is created when missing; --out's must exist.
     check_outputs({"--store": store}, csv, make_parents=True)
     check_outputs({"--out": out, "--store": store if store.parent.is_dir() else None}, csv)
@@ -244,10 +233,10 @@ def backtest(
     with ExitStack() as stack:
         executor = None
         if scheduler and not report:
-            from rnnlab.training.cluster import dask_executor
+            from rnnlab.jobs.cluster import dask_executor
 
             executor = stack.enter_context(dask_executor(scheduler))
-        from rnnlab.training.api import backtest as run_backtest  # after the address check
+        from rnnlab import backtest as run_backtest  # after the address check
 
         result = run_backtest(csv, preset, year_list, _seeds(seeds), target=column,
                               workers=workers, executor=executor, store=store,
@@ -264,7 +253,6 @@ def backtest(
         typer.echo(table + "\n\n" + result.overview())
 
 
-@app.command()
 def ensemble(
     checkpoints: list[Path] = typer.Argument(..., metavar="CHECKPOINT...",
                                              help="Two or more checkpoints to average."),
@@ -276,7 +264,7 @@ def ensemble(
     """Average trained models into one exportable model.
 
     For instance seed-lstm and seed-gru checkpoints, scored together on their test days."""
-    from rnnlab.training.api import ensemble as average
+    from rnnlab import ensemble as average
 
     check_outputs({"--output": out}, [*checkpoints, csv])
     trained = average(checkpoints, csv, missing)

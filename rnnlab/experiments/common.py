@@ -11,9 +11,9 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from rnnlab.cli.outputs import check_outputs
 from rnnlab.runtime import files
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.runtime.files import check_outputs
 from rnnlab.training.threads import single_thread as single_thread  # the experiments' import
 
 #: The three cells compared throughout the tutorial.

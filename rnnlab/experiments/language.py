@@ -29,12 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
+from rnnlab.experiments import language_units
+from rnnlab.experiments.language_units import RESULTS, TEXT
 from rnnlab.language import minchar
-from rnnlab.language.corpus import Vocabulary, read_text, split
+from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
 
-ROOT = Path(__file__).resolve().parents[2]
-TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare.txt"
-RESULTS = ROOT / "tutorial" / "results"
 COMMAND = "python -m rnnlab.experiments.language"
 VAL_CHARS = 20_000
 #: Small runs: one layer, 128 units, batches of 32 windows of 64 characters.
@@ -145,8 +144,6 @@ PARTS = {"minchar": part_minchar, "carry": part_carry, "clip": part_clip, "cells
 
 
 def main(argv: list[str] | None = None) -> None:
-    from rnnlab.experiments import language_units
-
     parts = {**PARTS, **language_units.PARTS}
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.experiments.language import RESULTS, TEXT
-from rnnlab.language.corpus import read_text, split
+from rnnlab.runtime.text.corpus import read_text, split
 from rnnlab.scratch import layers_from_state_dict, lstm_cell
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare.txt"
+RESULTS = ROOT / "tutorial" / "results"
 
 CHARS = 10_000
 SHOWN = 700  # characters of the excerpt the coloured HTML shows
@@ -124,7 +127,7 @@ def part_temperature(checkpoint: Path, prompt: str = "ROMEO:", chars: int = 300,
     import rnnlab
     from rnnlab.language.charexport import export
     from rnnlab.language.chartrain import load_checkpoint
-    from rnnlab.runtime.textcard import TextCard
+    from rnnlab.runtime.text.card import TextCard
 
     model, vocab, saved = load_checkpoint(checkpoint)
     shape = saved["shape"]

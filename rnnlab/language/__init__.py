@@ -1,9 +1,7 @@
-"""The second task: character-level language models (the tinyshakespeare corpus).
+"""The second task's training side (PyTorch): character-level language models.
 
-Runtime side (numpy only, no torch): ``corpus`` (read, split, vocabulary), ``ngram`` (unigram
-and Kneser-Ney baselines), ``noise`` (the sampling uniforms, reproducible in JavaScript).
-The runtime model itself is :mod:`rnnlab.runtime.textmodel`.
-Training side (PyTorch): ``charnet`` (the network), ``chartrain`` (stateful truncated BPTT),
-``chartrained`` (``rnnlab.train`` for text: evaluate, save, export) and ``charexport`` (the
-one-file ONNX graph: prompt, in-graph sampling loop, stateful step).
+``charnet`` (the network), ``chartrain`` (stateful truncated BPTT), ``chartrained``
+(``rnnlab.train`` for text: evaluate, save, export), ``charexport`` (the one-file ONNX graph:
+prompt, in-graph sampling loop, stateful step) and ``minchar`` (min-char-rnn in numpy, trained
+with chapter 2's BPTT). The runtime side, numpy only, is :mod:`rnnlab.runtime.text`.
 """

@@ -28,7 +28,7 @@ takes the current logits ``z`` (first: the prompt's last position) and
 
 then feeds ``id`` through the stack for the next logits. ``probs[:, n]`` is that ``p``.
 Sampling with batch row b's noise ``noise[b, n] = uniforms(seed, B * N)[b * N + n]``
-(:mod:`rnnlab.language.noise`) makes a seed's text the same in Python and in the browser.
+(:mod:`rnnlab.runtime.text.noise`) makes a seed's text the same in Python and in the browser.
 
 **Streaming and scoring** are the same graph with N = 0 (``noise`` of shape (batch, 0)):
 ``logits`` scores every position of the prompt and ``state_out`` is the state after it,
@@ -41,14 +41,14 @@ fed). Call again with ``prompt = ids[:, -1:]``, ``state = state_out`` and the ne
 to continue exactly as one longer call would have.
 
 The vocabulary (``vocab``: id i is its i-th character), shape, training settings and
-validation scores are in ``metadata_props`` (:class:`rnnlab.runtime.textcard.TextCard`):
+validation scores are in ``metadata_props`` (:class:`rnnlab.runtime.text.card.TextCard`):
 one JSON value per key ``rnnlab.<field>``; ``rnnlab.kind`` is ``"text"``.
 
 **From JavaScript (onnxruntime-web).** Feed ``prompt`` as a ``BigInt64Array`` tensor of dims
 ``[B, P]``, ``state`` as zeros of dims ``[rows, B, units]`` (``rows`` = layers, times 2 for
 an LSTM; both from the metadata), ``temperature`` as a float32 tensor of dims ``[]``,
 ``top_k`` (optional) as an int64 tensor of dims ``[]``, and ``noise`` as
-``uniform(seed, b * N + n)`` (the JavaScript in :mod:`rnnlab.language.noise`), dims
+``uniform(seed, b * N + n)`` (the JavaScript in :mod:`rnnlab.runtime.text.noise`), dims
 ``[B, N]``. ``rnnlab generate MODEL --prompt P --chars N --temperature T --seed S`` is
 exactly that call with B = 1 (``--samples B``: B rows of the same prompt).
 """
@@ -64,7 +64,7 @@ from onnx import TensorProto, helper, numpy_helper
 from torch.nn import functional as F
 
 from rnnlab.language.charnet import CharNet
-from rnnlab.runtime.textcard import TextCard
+from rnnlab.runtime.text.card import TextCard
 from rnnlab.training.export import (
     GATE_ORDER,
     OPS,

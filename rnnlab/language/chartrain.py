@@ -24,8 +24,8 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from rnnlab.language.charnet import CharNet, CharShape, detach
-from rnnlab.language.corpus import Vocabulary, split
 from rnnlab.runtime.files import atomic_path
+from rnnlab.runtime.text.corpus import Vocabulary, split
 
 PRECISIONS = ("fp32", "bf16")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import torch
 
-from rnnlab import __version__
 from rnnlab.language.charexport import export
 from rnnlab.language.charnet import CharNet
 from rnnlab.language.chartrain import (
@@ -28,12 +27,13 @@ from rnnlab.language.chartrain import (
     save,
     train_chars,
 )
-from rnnlab.language.corpus import Vocabulary, read_text, split
-from rnnlab.language.ngram import baselines
-from rnnlab.runtime.card_schema import Bad
+from rnnlab.runtime.card_checks import Bad
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
-from rnnlab.runtime.textcard import TextCard, check_vocab
-from rnnlab.runtime.textmodel import TextScore
+from rnnlab.runtime.text.card import TextCard, check_vocab
+from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
+from rnnlab.runtime.text.model import TextScore
+from rnnlab.runtime.text.ngram import baselines
+from rnnlab.version import __version__
 
 MAX_TEXT_ARGUMENT = 4096  # a str this short without a newline that names a file is a path
 
@@ -65,19 +65,6 @@ class Corpus:
         train_text, val_text = split(self.text)
         vocab = Vocabulary.of(train_text)
         return (vocab.encode(train_text), vocab.encode(val_text, "validation part"), vocab)
-
-
-def is_char_checkpoint(path: Path) -> bool:
-    """Whether ``path`` is a PyTorch file of plain data whose ``kind`` is ``"char"``."""
-    if not path.is_file():
-        return False
-    try:
-        with warnings.catch_warnings():  # torch warns about pickle protocols of foreign files
-            warnings.simplefilter("ignore")
-            payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001 - any unpickling failure means "not ours"
-        return False
-    return isinstance(payload, dict) and payload.get("kind") == "char"
 
 
 def _as_path(value: str | Path) -> Path | None:
@@ -119,11 +106,24 @@ class TrainedText:
     seconds: float = 0.0
     trained_at: str = ""
 
+    @staticmethod
+    def is_checkpoint(path: Path) -> bool:
+        """Whether ``path`` is a PyTorch file of plain data whose ``kind`` is ``"char"``."""
+        if not path.is_file():
+            return False
+        try:
+            with warnings.catch_warnings():  # torch warns about pickle protocols of foreign files
+                warnings.simplefilter("ignore")
+                payload = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception:  # noqa: BLE001 - any unpickling failure means "not ours"
+            return False
+        return isinstance(payload, dict) and payload.get("kind") == "char"
+
     @classmethod
     def load(cls, path: str | Path) -> TrainedText:
         """A checkpoint written by ``save`` (``torch.load(weights_only=True)``)."""
         path = Path(path)
-        if not is_char_checkpoint(path):
+        if not TrainedText.is_checkpoint(path):
             raise RnnlabError(f"{path}: not a text model's checkpoint; train one with "
                               "`rnnlab train --text FILE`")
         try:

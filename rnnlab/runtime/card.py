@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
-from rnnlab.runtime.calendar import EXCHANGE
-from rnnlab.runtime.card_schema import CELLS, Bad, validate
+from rnnlab.runtime.card_checks import CELLS, Bad, validate
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
+from rnnlab.runtime.prices.calendar import EXCHANGE
 
 FORMAT = 1
 

@@ -11,7 +11,7 @@ from rnnlab.runtime.errors import RnnlabError
 # that reads the whole day, and a univariate log-return model that can also generate.
 SHIPPED = {"lstm": "ibm-high-lstm.onnx", "gru": "ibm-high-gru.onnx",
            "ohlc-gru": "ibm-high-ohlc-gru.onnx", "return-gru": "ibm-high-return-gru.onnx"}
-# The character language model (rnnlab.runtime.textmodel), apart: the price tools iterate SHIPPED.
+# The character language model (rnnlab.runtime.text.model), apart: the price tools iterate SHIPPED.
 TEXT_SHIPPED = {"shakespeare": "shakespeare-lstm.onnx"}
 DEFAULT = "return-gru"      # generate, info and rnnlab.load() without a model
 FORECASTER = "ohlc-gru"     # forecast without a model

@@ -11,7 +11,7 @@ import torch
 from rnnlab.runtime.card import FORMAT, Card
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.files import atomic_path
-from rnnlab.training.model import Forecaster
+from rnnlab.training.network import Forecaster
 
 
 def save(path: str | Path, model: Forecaster, card: Card, recipe: dict) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab.runtime.errors import ArgumentError
-from rnnlab.runtime.prices import Prices, parse_date, sha256_of
-from rnnlab.runtime.sources import PriceSource, read_prices
+from rnnlab.runtime.prices.sources import PriceSource, read_prices
+from rnnlab.runtime.prices.table import Prices, parse_date, sha256_of
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import torch
 
 from rnnlab.runtime.card import Architecture, Card
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training.model import Forecaster
+from rnnlab.training.network import Forecaster
 
 SHARED = ("encoder", "target", "split", "data_sha256")
 

@@ -27,7 +27,8 @@ from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
 from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.training.data import Split
-from rnnlab.training.model import Forecaster
+from rnnlab.training.network import Forecaster
+from rnnlab.training.results import Evaluation
 from rnnlab.training.threads import single_thread
 
 
@@ -45,19 +46,19 @@ def predictor(model: Forecaster, batch: int = 4096):
     return predict
 
 
-def evaluate(model: Forecaster, card: Card, split: Split) -> dict:
+def evaluate(model: Forecaster, card: Card, split: Split) -> Evaluation:
     """Metrics on the test days of ``split``; see the module docstring.
 
-    Returns ``{"test_start", "test_end", "days", "one_step": table, "generation": table,
-    "predictions": {"dates", "actual", "one_step", "generation"}}`` where each table maps
-    model and each baseline to RMSE, MAE, MAPE. Multivariate models cannot generate, so
-    their results have no ``generation``.
+    Returns an :class:`Evaluation` whose metrics are ``{"test_start", "test_end", "days",
+    "one_step": table[, "generation": table]}``, each table mapping the model and each
+    baseline to RMSE, MAE, MAPE. Multivariate models cannot generate, so their evaluations
+    have no ``generation``.
     """
     with single_thread():
         return _evaluate(model, card, split)
 
 
-def _evaluate(model: Forecaster, card: Card, split: Split) -> dict:
+def _evaluate(model: Forecaster, card: Card, split: Split) -> Evaluation:
     encoder, raw, first = card.encoder, split.prices.values, split.first
     predict = predictor(model)
     target = raw[:, 0]
@@ -68,14 +69,13 @@ def _evaluate(model: Forecaster, card: Card, split: Split) -> dict:
 
     dates = split.prices.dates[first:]
     scored = ~split.prices.unscored[first:]  # a filled target is an input, never an actual
-    result = {
+    metrics = {
         "test_start": str(dates[0]),
         "test_end": str(dates[-1]),
         "days": int(scored.sum()),  # the days scored
         "one_step": score_one_step(encoder, raw, first, {"model": one_step}, scored),
-        "predictions": {"dates": [str(d) for d in dates], "actual": actual.tolist(),
-                        "one_step": one_step.tolist()},
     }
+    generated = None
     if card.architecture.features == 1 and not card.architecture.skip:  # it can feed itself
         start = encoder.last_window(raw[:first])
         steps = len(actual)
@@ -83,25 +83,7 @@ def _evaluate(model: Forecaster, card: Card, split: Split) -> dict:
         noise = np.random.default_rng(0).normal(0.0, card.residual_sd, (steps, PATHS))
         sampled = encoder.path_levels(
             windowed_loop(predict, np.repeat(start, PATHS, axis=0), steps, noise), last_known)
-        result["generation"] = compare_paths(
+        metrics["generation"] = compare_paths(
             actual, {"model": sampled, "mean-forecast path": generated[None]}, target[:first],
             scored=scored)
-        result["predictions"]["generation"] = generated.tolist()
-    return result
-
-
-def summarize(results: list[dict]) -> dict:
-    """Mean and sample sd over seeds of every metric: ``rmse`` and ``rmse_sd`` etc."""
-    summary = {}
-    for view in ("one_step", "generation"):
-        if view not in results[0]:
-            continue
-        summary[view] = {}
-        for name in results[0][view]:
-            summary[view][name] = {}
-            for metric in results[0][view][name]:
-                values = np.array([r[view][name][metric] for r in results])
-                summary[view][name][metric] = float(values.mean())
-                if len(values) > 1:
-                    summary[view][name][metric + "_sd"] = float(values.std(ddof=1))
-    return summary
+    return Evaluation(metrics, dates, actual, one_step, generated)

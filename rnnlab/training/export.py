@@ -52,7 +52,7 @@ from torch import nn
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.files import atomic_path
-from rnnlab.training.model import Forecaster
+from rnnlab.training.network import Forecaster
 
 OPSET = 17
 OPS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -88,7 +88,7 @@ def from_onnx(path: str | Path) -> tuple[Forecaster, Card]:
     A file from an older rnnlab loads and runs as it is; exporting what this returns gives
     it the current graph (faster generation) with the same weights and the same card.
     """
-    from rnnlab.runtime.model import load
+    from rnnlab.runtime.forecaster import load
 
     card = load(path).card  # checks the file, its card, and its graph's inputs
     arch = card.architecture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from rnnlab.runtime import checks
-from rnnlab.runtime.card_schema import CELLS, MAX_LAYERS, MAX_UNITS, MAX_WINDOW
+from rnnlab.runtime import arguments
+from rnnlab.runtime.card_checks import CELLS, MAX_LAYERS, MAX_UNITS, MAX_WINDOW
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
 from rnnlab.runtime.preprocessing import TRANSFORMS
 
@@ -59,7 +59,7 @@ class Recipe:
         for name in (n for n in RANGES if n in changes):  # numpy numbers become Python's
             low, high = RANGES[name]
             if isinstance(low, int):
-                changes[name] = checks.integer(name, changes[name], low, high)
+                changes[name] = arguments.integer(name, changes[name], low, high)
             else:
                 in_range(name, changes[name], low, high)
                 changes[name] = float(changes[name])

@@ -1,4 +1,4 @@
-"""What the training verbs return besides models: test-day evaluations and backtests.
+"""What scoring a trained forecaster returns: its test-day evaluation beside the baselines.
 
 Prices and errors are in the price file's units (e.g. USD); MAPE is in percent.
 """
@@ -10,24 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.runtime.extras import require
-from rnnlab.runtime.frames import date_frame
+from rnnlab.runtime.forecasts import rmse_line, span
 from rnnlab.runtime.metrics import format_table
 from rnnlab.runtime.paths import format_paths_table
-from rnnlab.runtime.results import rmse_line, span
-from rnnlab.training.backtest import markdown, overview
+from rnnlab.runtime.prices.frames import date_frame
 
 VIEWS = ("one_step", "generation")
-
-
-def format_metrics(metrics: dict, title: str) -> str:
-    """One plain-text table per view (one-step, generation) of an evaluation's metrics."""
-    formats = {"one_step": format_table, "generation": format_paths_table}
-    return "\n".join(
-        formats[view](metrics[view], f"{title} {view.replace('_', '-')}, "
-                      f"{metrics['test_start']} to {metrics['test_end']} ({metrics['days']} "
-                      "days):")
-        for view in VIEWS if view in metrics)
 
 
 @dataclass(frozen=True)
@@ -51,18 +39,46 @@ class Evaluation:
     one_step: np.ndarray
     generation: np.ndarray | None = None
 
-    @classmethod
-    def from_result(cls, result: dict) -> Evaluation:
-        """From ``rnnlab.training.evaluate.evaluate``'s result dict."""
-        p = result["predictions"]
-        return cls(metrics={k: v for k, v in result.items() if k != "predictions"},
-                   dates=np.array(p["dates"], dtype="datetime64[D]"),
-                   actual=np.array(p["actual"]), one_step=np.array(p["one_step"]),
-                   generation=np.array(p["generation"]) if "generation" in p else None)
+    def to_dict(self) -> dict:
+        """The metrics and ``"predictions": {"dates", "actual", "one_step"[, "generation"]}``
+        as plain JSON data (dates as ``YYYY-MM-DD`` strings)."""
+        predictions = {"dates": [str(d) for d in self.dates], "actual": self.actual.tolist(),
+                       "one_step": self.one_step.tolist()}
+        if self.generation is not None:
+            predictions["generation"] = self.generation.tolist()
+        return {**self.metrics, "predictions": predictions}
+
+    @staticmethod
+    def format_metrics(metrics: dict, title: str) -> str:
+        """One plain-text table per view (one-step, generation) of an evaluation's metrics."""
+        formats = {"one_step": format_table, "generation": format_paths_table}
+        return "\n".join(
+            formats[view](metrics[view], f"{title} {view.replace('_', '-')}, "
+                          f"{metrics['test_start']} to {metrics['test_end']} ({metrics['days']} "
+                          "days):")
+            for view in VIEWS if view in metrics)
+
+    @staticmethod
+    def mean_over_seeds(evaluations: list[Evaluation]) -> dict:
+        """Mean and sample sd over seeds of every metric: ``rmse`` and ``rmse_sd`` etc."""
+        results = [evaluation.metrics for evaluation in evaluations]
+        summary = {}
+        for view in ("one_step", "generation"):
+            if view not in results[0]:
+                continue
+            summary[view] = {}
+            for name in results[0][view]:
+                summary[view][name] = {}
+                for metric in results[0][view][name]:
+                    values = np.array([r[view][name][metric] for r in results])
+                    summary[view][name][metric] = float(values.mean())
+                    if len(values) > 1:
+                        summary[view][name][metric + "_sd"] = float(values.std(ddof=1))
+        return summary
 
     def format(self, title: str = "test") -> str:
         """The score tables as plain text."""
-        return format_metrics(self.metrics, title)
+        return self.format_metrics(self.metrics, title)
 
     def __str__(self) -> str:
         return self.format()
@@ -78,40 +94,3 @@ class Evaluation:
         if self.generation is not None:
             columns["generation"] = self.generation
         return date_frame(self.dates, columns)
-
-
-@dataclass(frozen=True)
-class Backtest:
-    """A walk-forward backtest: every fold, and one summary row per ticker, preset and year.
-
-    Attributes:
-        folds: one dict per ticker, preset, test year and seed, with that fold's
-            one-step scores beside the baselines on the year's test days.
-        summary: one dict per ticker, preset and year: model RMSE mean and sd over
-            seeds beside the baselines' RMSE, and ``ratio`` = model / persistence
-            (below 1 beats tomorrow = today).
-    """
-
-    folds: list[dict]
-    summary: list[dict]
-
-    def markdown(self) -> str:
-        """The summary as a Markdown table."""
-        return markdown(self.summary)
-
-    def overview(self) -> str:
-        """One Markdown line per preset over all its folds: how many beat persistence."""
-        return overview(self.summary)
-
-    def __str__(self) -> str:
-        return self.markdown()
-
-    def __repr__(self) -> str:
-        ratios = [row["ratio"] for row in self.summary]
-        mean = f"; mean RMSE / persistence {np.mean(ratios):.3f}" if ratios else ""
-        return f"Backtest({len(self.folds)} fold(s), {len(self.summary)} ticker-year(s){mean})"
-
-    def to_frame(self) -> Any:
-        """The summary as a DataFrame indexed by ticker, preset and test year (needs pandas)."""
-        pandas = require("pandas", "to_frame()")
-        return pandas.DataFrame(self.summary).set_index(["ticker", "preset", "year"])

@@ -7,20 +7,20 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from rnnlab import __version__
 from rnnlab.runtime.baselines import fit_linear
 from rnnlab.runtime.card import Architecture, Card
-from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.errors import in_range
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS, Encoder
-from rnnlab.runtime.prices import check_positive
+from rnnlab.runtime.prices.table import check_positive
 from rnnlab.training.data import Split
 from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
-from rnnlab.training.model import Forecaster, build
+from rnnlab.training.network import Forecaster, build
 from rnnlab.training.presets import Recipe
 from rnnlab.training.threads import single_thread
 from rnnlab.training.trained import History, Trained
+from rnnlab.version import __version__
 
 
 def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
@@ -81,10 +81,9 @@ def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
     with single_thread():  # like the scores: the same on any machine
         residual_sd = float(np.std(predictor(model)(x) - y))
     card = replace(card, residual_sd=residual_sd)
-    result = evaluate(model, card, split)
-    metrics = {k: v for k, v in result.items() if k != "predictions"}
-    card = replace(card, metrics=metrics)
-    return Trained(model, card, History(history), result, split, recipe or {})
+    evaluation = evaluate(model, card, split)
+    card = replace(card, metrics=dict(evaluation.metrics))
+    return Trained(model, card, History(history), evaluation, split, recipe or {})
 
 
 def generates_changes(card: Card) -> bool:

@@ -9,12 +9,12 @@ from typing import Any
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError, warn
 from rnnlab.runtime.extras import require
-from rnnlab.runtime.sources import PriceSource
+from rnnlab.runtime.prices.sources import PriceSource
 from rnnlab.training import checkpoint
 from rnnlab.training.data import Split, load_split
 from rnnlab.training.evaluate import evaluate
-from rnnlab.training.export import export
-from rnnlab.training.model import Forecaster
+from rnnlab.training.export import export, from_onnx
+from rnnlab.training.network import Forecaster
 from rnnlab.training.results import Evaluation
 
 
@@ -40,7 +40,8 @@ class Trained:
         history: per-epoch losses, ``{"epoch", "loss"[, "val_loss"]}`` each (mean squared
             error in scaled units; empty for a model loaded from a checkpoint);
             ``history.to_frame()`` gives them as a DataFrame indexed by epoch.
-        result: the test-day evaluation as a dict (see ``evaluate``).
+        evaluation: the scores on the test days beside the baselines, with the
+            predictions (None for a model loaded from a checkpoint).
         split: the prices and the first test day it was trained and scored on.
         recipe: how it was trained (the preset's fields with the overrides applied).
     """
@@ -48,7 +49,7 @@ class Trained:
     model: Forecaster
     card: Card
     history: History = field(default_factory=History)
-    result: dict = field(default_factory=dict)
+    evaluation: Evaluation | None = None
     split: Split | None = None
     recipe: dict = field(default_factory=dict)
 
@@ -61,6 +62,13 @@ class Trained:
         model, card, recipe = checkpoint.load(path)
         return cls(model, card, recipe=recipe)
 
+    @classmethod
+    def from_onnx(cls, path: str | Path) -> Trained:
+        """The weights and card of an rnnlab ``.onnx`` file (its metadata fully checked), to
+        write again with this version's graph by :meth:`export`."""
+        model, card = from_onnx(path)
+        return cls(model, card)
+
     def evaluate(self, prices: PriceSource | None = None, missing: str = "drop") -> Evaluation:
         """Scores on the test days (from ``card.split``) beside the baselines.
 
@@ -72,12 +80,11 @@ class Trained:
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
         """
         if prices is None:
-            if not self.result:
+            if self.evaluation is None:
                 raise RnnlabError("evaluate(): this model was loaded from a checkpoint; pass "
                                   "the prices to score it on, e.g. the CSV it was trained on")
-            return Evaluation.from_result(self.result)
-        return Evaluation.from_result(evaluate(self.model, self.card,
-                                               card_split(self.card, prices, missing)))
+            return self.evaluation
+        return evaluate(self.model, self.card, card_split(self.card, prices, missing))
 
     def save(self, path: str | Path) -> Path:
         """Write a checkpoint (weights, card, recipe), atomically; folders are created."""

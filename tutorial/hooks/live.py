@@ -8,7 +8,7 @@
   fits it), and the test range (the days after the models' training period).
   Empty cells stay ``null``, so the page drops a day only for models that read it. With
   them the exchange's holidays from the file's first year to two years after its last
-  (rnnlab/runtime/calendar.py), so the page dates the days after the file as the CLI does.
+  (rnnlab/runtime/prices/calendar.py), so the page dates the days after the file as the CLI does.
 - ``live/normals-seed0.f64``: ``numpy.random.default_rng(0).standard_normal`` draws
   (float64, little-endian), the noise behind ``rnnlab generate --samples N --seed 0``.
 - ``live/models/shakespeare-lstm.onnx``: the shipped text model, for the text mode
@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.calendar import exchange_holidays
-from rnnlab.runtime.model import load
-from rnnlab.runtime.prices import read_prices
+from rnnlab.runtime.forecaster import load
+from rnnlab.runtime.prices.calendar import exchange_holidays
+from rnnlab.runtime.prices.table import read_prices
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,5 @@
 // Trading-day arithmetic on ISO dates ("YYYY-MM-DD" strings, which sort as dates), as
-// rnnlab/runtime/prices.py and rnnlab/runtime/calendar.py do it: weekdays without the
+// rnnlab/runtime/prices/table.py and rnnlab/runtime/prices/calendar.py do it: weekdays without the
 // exchange's holidays.
 
 const DAY_MS = 86_400_000;
@@ -36,7 +36,7 @@ export function before(dates, date) {
 /**
  * The `count` trading days after `date`: weekdays that are not in `holidays` (the
  * exchange's closures as ISO dates, which the docs build writes from
- * rnnlab/runtime/calendar.py), as rnnlab's trading_days_after counts them.
+ * rnnlab/runtime/prices/calendar.py), as rnnlab's trading_days_after counts them.
  */
 export function tradingDaysAfter(date, count, holidays) {
   const closed = new Set(holidays);

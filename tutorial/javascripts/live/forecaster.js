@@ -1,6 +1,6 @@
 // One rnnlab forecaster in the browser: the card read from the .onnx bytes and an
 // onnxruntime-web session on the same bytes. forecast() and generate() mirror
-// Model.forecast and `rnnlab generate --csv --start` in rnnlab/runtime/model.py and
+// Model.forecast and `rnnlab generate --csv --start` in rnnlab/runtime/forecaster.py and
 // rnnlab/cli/runtime_commands.py, so the page prints the numbers the CLI prints.
 // onnxruntime-web is passed in (not imported), so node can import this module.
 

@@ -1,4 +1,4 @@
-// The uniforms behind a text model's sampling, bit for bit as rnnlab/language/noise.py
+// The uniforms behind a text model's sampling, bit for bit as rnnlab/runtime/text/noise.py
 // draws them: a counter-based hash (murmur3's fmix32 finaliser) of (seed, index), all
 // arithmetic on unsigned 32-bit integers. Character n of batch row b is drawn with
 // uniform(seed, b * N + n); the exported graph inverts the CDF at that u.

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.runtime import checks
-from rnnlab.runtime.checks import EXCHANGE_ZONE
+from rnnlab.runtime import arguments
+from rnnlab.runtime.arguments import EXCHANGE_ZONE
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.extras import require
-from rnnlab.runtime.prices import Prices, check_magnitudes, ordered_rows
+from rnnlab.runtime.prices.table import Prices, check_magnitudes, ordered_rows
 
 FRAME_SOURCE = "DataFrame"
 
@@ -48,7 +48,7 @@ def frame_dates(labels: Any) -> np.ndarray:
     """A DataFrame's ``Date`` column or index as ``(rows,)`` ``datetime64[D]``.
 
     Datetimes are cut to their day; tz-aware ones become the exchange's calendar day
-    (``checks.EXCHANGE_ZONE``), and are refused where that is not the day they show.
+    (``arguments.EXCHANGE_ZONE``), and are refused where that is not the day they show.
     Strings must be ``YYYY-MM-DD``; numbers are refused (they are not dates).
     """
     zone = getattr(getattr(labels, "dtype", None), "tz", None)
@@ -84,7 +84,7 @@ def _one_date(value: Any, row: int) -> np.datetime64:
     if value is None or (isinstance(value, float) and value != value):
         return np.datetime64("NaT")
     try:
-        return checks.date("Date", value)
+        return arguments.date("Date", value)
     except ArgumentError as error:
         raise RnnlabError(f"{FRAME_SOURCE} row {row}: {printable(str(value))} is not a date; "
                           f"use YYYY-MM-DD strings or datetime64 values ({error.problem})"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.card_schema import MAX_SEED
-from rnnlab.runtime.cells import day_number
+from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.errors import ArgumentError, in_range, printable
+from rnnlab.runtime.prices.csv_values import day_number
 
 # The calendar whose days rnnlab counts: tz-aware times become that exchange's date.
 EXCHANGE_ZONE = "America/New_York"

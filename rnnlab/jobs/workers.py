@@ -18,7 +18,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from typing import TypeVar
 
-from rnnlab.runtime import checks
+from rnnlab.runtime import arguments
 
 MAX_WORKERS = 64
 MAX_THREADS = 256
@@ -55,8 +55,8 @@ def default_workers(jobs: int, threads: int = 1) -> int:
 def check_workers(workers: int | None, threads: int = 1) -> None:
     """Raise :class:`ArgumentError` for a worker or thread count out of range (None: the
     default workers)."""
-    checks.optional_integer("workers", workers, 1, MAX_WORKERS)
-    checks.integer("threads", threads, 1, MAX_THREADS)
+    arguments.optional_integer("workers", workers, 1, MAX_WORKERS)
+    arguments.integer("threads", threads, 1, MAX_THREADS)
 
 
 

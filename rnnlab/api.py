@@ -1,7 +1,9 @@
 """The training verbs of the public API: train, ensemble, backtest (they need PyTorch).
 
-Each is the one implementation behind its ``rnnlab`` command; the CLI only parses
-arguments and prints.
+Each checks its arguments, then hands the work to the package that does it:
+:mod:`rnnlab.training` (one price model), :mod:`rnnlab.language` (one character model),
+:mod:`rnnlab.jobs` (several seeds or backtest folds in parallel). They are the one
+implementation behind their ``rnnlab`` commands; the CLI only parses arguments and prints.
 """
 
 from __future__ import annotations
@@ -15,24 +17,23 @@ from typing import Any
 
 import torch
 
+from rnnlab.jobs.backtest import backtest as run_backtest
+from rnnlab.jobs.report import Backtest, summarize_folds
+from rnnlab.jobs.seeds import SeedRun, train_each
 from rnnlab.language.chartrain import CHAR_PRESETS
 from rnnlab.language.chartrained import TrainedText, train_text
-from rnnlab.runtime import checks
-from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime import arguments
+from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.errors import ArgumentError
-from rnnlab.runtime.frames import is_frame
-from rnnlab.runtime.prices import MISSING_POLICIES, Prices
-from rnnlab.runtime.sources import PriceSource, check_source
-from rnnlab.training.backtest import backtest as run_backtest
-from rnnlab.training.backtest import summarize_folds
+from rnnlab.runtime.prices.frames import is_frame
+from rnnlab.runtime.prices.sources import PriceSource, check_source
+from rnnlab.runtime.prices.table import MISSING_POLICIES, Prices
 from rnnlab.training.data import Split, load_split
 from rnnlab.training.ensemble import combine
 from rnnlab.training.presets import Recipe
 from rnnlab.training.presets import preset as find_preset
-from rnnlab.training.results import Backtest
 from rnnlab.training.run import finish
 from rnnlab.training.run import train as train_run
-from rnnlab.training.seeds import SeedRun, train_each
 from rnnlab.training.trained import Trained, card_split
 
 YEARS = (2014, 2015, 2016, 2017)
@@ -48,9 +49,10 @@ def recipe_for(name: str, overrides: dict) -> Recipe:
 
 
 def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
-          seed: int = 0, *, target: str | None = None, missing: str = "drop",
-          device: str = "auto", progress: bool = True, threads: int | None = None,
-          **overrides: Any) -> Trained | TrainedText:
+          seed: int = 0, *, seeds: Iterable[int] | None = None, workers: int | None = None,
+          target: str | None = None, missing: str = "drop", device: str = "auto",
+          progress: bool = True, threads: int | None = None,
+          **overrides: Any) -> Trained | TrainedText | Iterator[SeedRun]:
     """Train a forecaster on the days before ``split`` and score it on the days from it.
 
     Args:
@@ -60,11 +62,19 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
             notebook's 4 x LSTM(50) and 4 x GRU(50).
         split: ``YYYY-MM-DD``, the first test day.
         seed: seeds the weights, dropout and batch order.
+        seeds: several seeds instead of ``seed``: one model each, trained in parallel
+            processes; the result is then an iterator of ``SeedRun(seed, trained,
+            seconds)`` in the order of ``seeds``, each yielded as soon as it is done.
+        workers: with ``seeds``: local processes training seeds at once; None: every seed
+            at once up to two per ``threads`` cores, else one per ``threads`` cores; 1: one
+            after another in this process.
         target: the column to forecast; None: the first column of Prices, else ``High``.
         missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
         device: ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
         progress: show a progress bar (on stderr).
-        threads: PyTorch CPU threads; None leaves PyTorch's setting.
+        threads: PyTorch CPU threads; None leaves PyTorch's setting (with ``seeds``: per
+            seed, default 1, the same in every worker, so a seed gives the same model
+            whatever ``workers`` is).
         **overrides: recipe fields to change, e.g. ``epochs=5``, ``units=16``,
             ``cells=("gru",)``, ``window=30``, ``transform="logret"``.
 
@@ -76,7 +86,15 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
     ``precision="bf16"`` is accepted, and the result is a
     ``rnnlab.language.chartrained.TrainedText`` (see ``train_text`` there).
     """
-    seed = checks.integer("seed", seed, 0, MAX_SEED)
+    if seeds is not None and preset not in CHAR_PRESETS:
+        return _train_seeds(prices, preset, split, seeds, target, missing, device, progress,
+                            1 if threads is None else threads, workers, overrides)
+    if seeds is not None:  # a text preset
+        raise ArgumentError("seeds", seeds, "a text preset trains one model; give seed=N")
+    if workers is not None:
+        raise ArgumentError("workers", workers, "says how many seeds train at once; give it "
+                            "with seeds=[0, 1, 2]")
+    seed = arguments.integer("seed", seed, 0, MAX_SEED)
     if preset in CHAR_PRESETS:
         return train_text(prices, preset, seed, progress=progress, threads=threads,
                           **overrides)
@@ -89,30 +107,17 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
 
 def _check_run(device: str, progress: bool, threads: int | None) -> int | None:
     """The arguments that say how to train, checked; the thread count."""
-    checks.choice("device", device, DEVICES)
-    checks.flag("progress", progress)
-    return checks.threads("threads", threads)
+    arguments.choice("device", device, DEVICES)
+    arguments.flag("progress", progress)
+    return arguments.threads("threads", threads)
 
 
-def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-01",
-                seeds: Iterable[int] = (0,), *, target: str | None = None,
-                missing: str = "drop", device: str = "auto", progress: bool = True,
-                threads: int = 1, workers: int | None = None,
-                **overrides: Any) -> Iterator[SeedRun]:
-    """:func:`train` once per seed, the seeds in parallel processes: what ``rnnlab train
-    --seeds`` runs. Yields ``SeedRun(seed, trained, seconds)`` in the order of ``seeds``.
-
-    Args:
-        threads: PyTorch CPU threads per seed (the same in every worker, so a seed gives
-            the same model whatever ``workers`` is).
-        workers: local processes training seeds at once; None: every seed at once up
-            to two per ``threads`` cores, else one per ``threads`` cores; 1: one after
-            another in this process.
-
-    The other arguments are :func:`train`'s. Data, preset and seeds are checked here,
-    before any worker starts.
-    """
-    seeds = checks.seeds(seeds)
+def _train_seeds(prices: PriceSource, preset: str, split: str, seeds: Iterable[int],
+                 target: str | None, missing: str, device: str, progress: bool, threads: int,
+                 workers: int | None, overrides: dict) -> Iterator[SeedRun]:
+    """:func:`train` with ``seeds``: data, preset and seeds are checked here, before any
+    worker starts."""
+    seeds = arguments.seeds(seeds)
     threads = _check_run(device, progress, threads)
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     return train_each(data, recipe, preset, seeds, device, threads, workers, progress)
@@ -121,12 +126,12 @@ def train_seeds(prices: PriceSource, preset: str = "seed-lstm", split: str = "20
 def _prepare(prices: PriceSource, preset: str, split: str, target: str | None, missing: str,
              overrides: dict) -> tuple[Recipe, Split]:
     """The recipe (preset and overrides) and the prices split at ``split``."""
-    recipe = recipe_for(checks.text("preset", preset), overrides)
+    recipe = recipe_for(arguments.text("preset", preset), overrides)
     prices = check_source("prices", prices)
     if target is None:
         target = prices.columns[0] if isinstance(prices, Prices) else "High"
-    split = str(checks.date("split", split))
-    return recipe, load_split(prices, checks.text("target", target), recipe.features, split,
+    split = str(arguments.date("split", split))
+    return recipe, load_split(prices, arguments.text("target", target), recipe.features, split,
                               missing)
 
 
@@ -188,23 +193,23 @@ def backtest(sources: PriceSource | Iterable[PriceSource] | dict[str, PriceSourc
         ``rnnlab.Backtest``: every fold, and a summary beside the baselines.
     """
     names, sources = named_sources(sources)
-    presets = checks.names("presets", presets, "seed-lstm")
-    years, seeds = checks.years(years), checks.seeds(seeds)
+    presets = arguments.names("presets", presets, "seed-lstm")
+    years, seeds = arguments.years(years), arguments.seeds(seeds)
     for name in presets:
         recipe_for(name, overrides)  # fail fast, before any worker starts
-    checks.choice("missing", missing, MISSING_POLICIES)
-    checks.flag("progress", progress)
+    arguments.choice("missing", missing, MISSING_POLICIES)
+    arguments.flag("progress", progress)
     if stored_only is not False:
-        _check_stored(store, checks.flag("stored_only", stored_only))
+        _check_stored(store, arguments.flag("stored_only", stored_only))
     if store is not None:
-        store = checks.path("store", store, "the SQLite file of finished folds")
+        store = arguments.path("store", store, "the SQLite file of finished folds")
     if executor is not None and not isinstance(executor, Executor):
         if not hasattr(executor, "get_executor"):
             raise ArgumentError("executor", type(executor).__name__, "is not a "
                                 "concurrent.futures.Executor; pass one, e.g. a Dask "
                                 "client's client.get_executor()")
         executor = executor.get_executor()  # a Dask Client: its Executor view
-    folds = run_backtest(sources, list(presets), years, seeds, checks.text("target", target),
+    folds = run_backtest(sources, list(presets), years, seeds, arguments.text("target", target),
                          overrides, workers, progress, executor, store, stored_only, missing,
                          names)
     return Backtest(folds, summarize_folds(folds))
@@ -221,7 +226,7 @@ def named_sources(sources: object) -> tuple[list[str | None], list[PriceSource]]
         items = list(sources.items())
         for name, _ in items:
             if not isinstance(name, str) or not TICKER.fullmatch(name):
-                raise ArgumentError("sources", checks.shown(name), "is not a ticker name; "
+                raise ArgumentError("sources", arguments.shown(name), "is not a ticker name; "
                                     "name each source with letters, digits, '.' or '-', "
                                     "e.g. {'IBM': frame}")
     elif isinstance(sources, (str, os.PathLike, Prices)) or is_frame(sources):

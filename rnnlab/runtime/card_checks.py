@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 
-from rnnlab.runtime.cells import day_number
 from rnnlab.runtime.errors import CONTROL, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS
+from rnnlab.runtime.prices.csv_values import day_number
 
 CELLS = ("rnn", "lstm", "gru")
 MISSING = ("drop", "ffill")

@@ -10,13 +10,13 @@ from typing import NamedTuple
 import torch
 from tqdm.auto import tqdm
 
+from rnnlab.jobs.workers import check_workers, default_workers, finished
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.training.data import Split
 from rnnlab.training.fit import resolve_device
 from rnnlab.training.presets import Recipe
 from rnnlab.training.run import train
 from rnnlab.training.trained import Trained
-from rnnlab.training.workers import check_workers, default_workers, finished
 
 
 class SeedRun(NamedTuple):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
-from rnnlab.runtime.card_schema import (
+from rnnlab.runtime.card_checks import (
     MAX_LAYERS,
     MAX_SEED,
     MAX_UNITS,

@@ -8,7 +8,7 @@ file). Everything an untrusted file can do wrong is one :class:`RnnlabError`:
 - broken quoting: an unterminated quote, text after a closing quote, a quoted
   field running over several lines, a field over 128 KiB;
 - a row with the wrong number of fields, a cell that is not a strict date or a
-  plain decimal number (see :mod:`rnnlab.runtime.cells`).
+  plain decimal number (see :mod:`rnnlab.runtime.prices.csv_values`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.cells import day_number, number
 from rnnlab.runtime.errors import RnnlabError, printable
+from rnnlab.runtime.prices.csv_values import day_number, number
 
 NO_VALUE = {"nan", "inf", "infinity", "na", "n/a", "null", "none", "nat", "-"}
 # Byte-order marks, longest first (UTF-32 LE starts like UTF-16 LE).

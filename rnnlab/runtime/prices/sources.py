@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.runtime import checks
+from rnnlab.runtime import arguments
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
-from rnnlab.runtime.frames import is_frame, prices_from_frame
-from rnnlab.runtime.prices import MISSING_POLICIES, Prices
-from rnnlab.runtime.prices import read_prices as read_csv
+from rnnlab.runtime.prices.frames import is_frame, prices_from_frame
+from rnnlab.runtime.prices.table import MISSING_POLICIES, Prices
+from rnnlab.runtime.prices.table import read_prices as read_csv
 
 #: A CSV path, a pandas DataFrame (``Date`` column or DatetimeIndex) or ``Prices``.
 PriceSource = str | Path | Prices | Any
@@ -29,7 +29,7 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
         columns: the numeric columns to keep, in order (a ``str`` is one column); a
             model's first is its target.
         missing: ``"drop"`` a row with an empty cell or ``"ffill"`` it from the day before.
-        until: keep only the days before this date (any date ``checks.date`` takes; a
+        until: keep only the days before this date (any date ``arguments.date`` takes; a
             CSV's later rows are left out before empty cells are handled, so its warnings
             concern only the days kept).
 
@@ -40,9 +40,9 @@ def read_prices(source: PriceSource, columns: Sequence[str] = ("High",),
     Raises:
         RnnlabError: one line naming the file, row and column at fault and the fix.
     """
-    columns = checks.names("columns", columns, "High")
-    checks.choice("missing", missing, MISSING_POLICIES)
-    until = checks.optional_date("until", until)
+    columns = arguments.names("columns", columns, "High")
+    arguments.choice("missing", missing, MISSING_POLICIES)
+    until = arguments.optional_date("until", until)
     if not isinstance(source, Prices) and not is_frame(source):
         return read_csv(check_source("source", source), columns, missing, until)
     prices = (pick_columns(source, columns) if isinstance(source, Prices)
@@ -60,7 +60,7 @@ def check_source(name: str, source: object) -> PriceSource:
         raise ArgumentError(name, type(source).__name__, "is a Series; pass a DataFrame "
                             "with a Date column or DatetimeIndex and the price columns, "
                             "e.g. series.to_frame('High')")
-    return checks.path(name, source, "a price CSV, a pandas DataFrame or rnnlab.Prices")
+    return arguments.path(name, source, "a price CSV, a pandas DataFrame or rnnlab.Prices")
 
 
 def pick_columns(prices: Prices, columns: tuple[str, ...]) -> Prices:

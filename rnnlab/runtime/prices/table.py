@@ -4,7 +4,7 @@ Training and the runtime both read CSVs through :func:`read_prices`, so a file
 gets the same checks and the same missing-value policy on either side:
 
 - the file is streamed and only ``Date`` and the chosen columns are kept
-  (:mod:`rnnlab.runtime.csv_table`: encoding, quoting, strict dates and numbers);
+  (:mod:`rnnlab.runtime.prices.csv_stream`: encoding, quoting, strict dates and numbers);
 - a missing column is an error that lists the columns that exist;
 - a negative value, or one no price or volume can have, is an error naming the
   line and column;
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.cells import parse_date
-from rnnlab.runtime.csv_table import read_table
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, warn
+from rnnlab.runtime.prices.csv_stream import read_table
+from rnnlab.runtime.prices.csv_values import parse_date
 
 MISSING_POLICIES = ("drop", "ffill")
 # Larger than any price or daily volume on record, by orders of magnitude: bigger

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.runtime.frames import date_frame
+from rnnlab.runtime.prices.frames import date_frame
 
 BAND = (0.05, 0.95)
 

@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnnlab import __version__
+from rnnlab.jobs.store import FoldKey
 from rnnlab.runtime.metrics import BASELINES
-from rnnlab.runtime.prices import Prices
+from rnnlab.runtime.prices.table import Prices
 from rnnlab.training.presets import Recipe
-from rnnlab.training.store import FoldKey
+from rnnlab.version import __version__
 
 # PyTorch's default random generator (weight init, dropout) is process-wide: two folds
 # trained at once in threads of one process would draw from it in turn, and their results
@@ -91,10 +91,10 @@ def run_fold(fold: Fold) -> Outcome:
                              fold.data_sha256)
         run = train(split, fold.recipe, fold.preset, fold.seed, device="cpu", progress=False)
         seconds = time.perf_counter() - began
-    predictions = run.result["predictions"]
+    scores = run.evaluation
     result = {"preset": fold.preset, "year": fold.year, "seed": fold.seed,
-              "ticker": fold.ticker, "days": run.result["days"],
-              "one_step": run.result["one_step"], "actual": predictions["actual"],
-              "predicted": [round(v, 4) for v in predictions["one_step"]],
+              "ticker": fold.ticker, "days": scores.metrics["days"],
+              "one_step": scores.metrics["one_step"], "actual": scores.actual.tolist(),
+              "predicted": [round(v, 4) for v in scores.one_step.tolist()],
               "warnings": list(fold.warnings)}
     return Outcome(result, seconds, f"{socket.gethostname()}:{os.getpid()}", __version__)

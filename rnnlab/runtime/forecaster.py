@@ -16,22 +16,22 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from rnnlab.runtime import checks
+from rnnlab.runtime import arguments
 from rnnlab.runtime.baselines import score_one_step
-from rnnlab.runtime.calendar import trading_days_after
 from rnnlab.runtime.card import Card
-from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.conformal import calibrate
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
+from rnnlab.runtime.forecasts import Forecast, Generated
 from rnnlab.runtime.paths import PATHS, compare_paths
 from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
-from rnnlab.runtime.prices import Prices, check_positive
-from rnnlab.runtime.results import Forecast, Generated
+from rnnlab.runtime.prices.calendar import trading_days_after
+from rnnlab.runtime.prices.sources import PriceSource, check_source, read_prices
+from rnnlab.runtime.prices.table import Prices, check_positive
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED, resolve
-from rnnlab.runtime.sources import PriceSource, check_source, read_prices
-from rnnlab.runtime.textcard import TextCard, is_text
-from rnnlab.runtime.textmodel import TextModel
+from rnnlab.runtime.text.card import TextCard, is_text
+from rnnlab.runtime.text.model import TextModel
 
 MAX_STEPS = 10_000
 # Rows per call of a large batch: onnxruntime's recurrent kernels can be faster per row on
@@ -140,7 +140,7 @@ class Model:
         return self.run(start, steps, stateful=mode == "stateful", noise=noise)[0]
 
     def check_generation(self, steps: int, mode: str) -> None:
-        checks.integer("steps", steps, 1, MAX_STEPS)
+        arguments.integer("steps", steps, 1, MAX_STEPS)
         if mode not in MODES:
             raise ArgumentError("mode", mode, "is unknown; use windowed or stateful")
         if self.arch.features > 1 and steps > 1:
@@ -168,7 +168,7 @@ class Model:
             prices: anything ``rnnlab.read_prices`` reads (a CSV path, a DataFrame,
                 Prices) with the model's columns (``model.encoder.columns``).
             start: the first day to forecast (``YYYY-MM-DD``, ``datetime.date``,
-                ``numpy.datetime64``, pandas ``Timestamp``: see ``checks.date``), or None
+                ``numpy.datetime64``, pandas ``Timestamp``: see ``arguments.date``), or None
                 for the default above.
             end: the last day to forecast, on or after ``start``, or None for the file's last.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
@@ -180,7 +180,8 @@ class Model:
             ``Forecast`` with ``(days,)`` prices and scores beside the baselines (and
             ``lower``/``upper`` with ``interval``).
         """
-        start_day, end_day = checks.optional_date("start", start), checks.optional_date("end", end)
+        start_day = arguments.optional_date("start", start)
+        end_day = arguments.optional_date("end", end)
         if start_day is not None and end_day is not None and end_day < start_day:
             raise ArgumentError("end", str(end_day), f"is before start={str(start_day)!r}; "
                                 "give an end on or after the start")
@@ -255,13 +256,13 @@ class Model:
         Returns:
             ``Generated``: ``values (max(1, samples), steps)`` prices.
         """
-        steps = checks.integer("steps", steps, 1, MAX_STEPS)
-        samples = checks.integer("samples", samples, 0, MAX_SAMPLES)
-        seed = checks.integer("seed", seed, 0, MAX_SEED)
+        steps = arguments.integer("steps", steps, 1, MAX_STEPS)
+        samples = arguments.integer("samples", samples, 0, MAX_SAMPLES)
+        seed = arguments.integer("seed", seed, 0, MAX_SEED)
         if mode is None:
             mode = "stateful" if samples else "windowed"
-        self.check_generation(steps, checks.choice("mode", mode, MODES))
-        start_day = checks.optional_date("start", start)
+        self.check_generation(steps, arguments.choice("mode", mode, MODES))
+        start_day = arguments.optional_date("start", start)
         raw, end, (known, actual, unscored) = self._history(history, start_day, missing)
         paths = max(1, samples)
         window = np.repeat(self.encoder.last_window(raw), paths, axis=0)
@@ -340,14 +341,14 @@ def load(path: str | Path | None = None, threads: int | None = None,
     Returns:
         ``Model``: ``.forecast()``, ``.generate()``, ``.card``; for a character language
         model (``"shakespeare"`` or any exported text model),
-        ``rnnlab.runtime.textmodel.TextModel``: ``.generate(prompt=...)``, ``.score(text)``.
+        ``rnnlab.runtime.text.model.TextModel``: ``.generate(prompt=...)``, ``.score(text)``.
 
     Raises:
         RnnlabError: the file is missing, not an rnnlab model, or contradicts its card.
     """
-    checks.choice("default", default, SHIPPED)
-    threads = checks.threads("threads", threads)
-    path = resolve(path if path is None else checks.path("path", path, "an rnnlab ONNX file "
+    arguments.choice("default", default, SHIPPED)
+    threads = arguments.threads("threads", threads)
+    path = resolve(path if path is None else arguments.path("path", path, "an rnnlab ONNX file "
                                                          "or a shipped model's name"), default)
     if not path.is_file():
         raise RnnlabError(f"{path}: no such model file; export one with `rnnlab export` or "

@@ -5,7 +5,7 @@ a port where nothing answers, or one where something that is not a Dask schedule
 answers (Dask's client would wait for its greeting for ever) are refused before the
 client starts; while the scheduler has no workers, a warning says so every
 ``IDLE_WARN_S`` with the time waited. A scheduler lost mid-run is
-:func:`lost_scheduler`'s message (:mod:`rnnlab.training.backtest` raises it).
+:func:`lost_scheduler`'s message (:mod:`rnnlab.jobs.backtest` raises it).
 """
 
 from __future__ import annotations

@@ -19,20 +19,17 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
-from rnnlab import __version__
-from rnnlab.runtime import checks
+from rnnlab.jobs.cluster import lost_scheduler
+from rnnlab.jobs.folds import Fold, run_fold
+from rnnlab.jobs.store import ResultStore
+from rnnlab.jobs.workers import check_workers, default_workers, finished
+from rnnlab.runtime import arguments
 from rnnlab.runtime.errors import ArgumentError, DataWarning, RnnlabError
-from rnnlab.runtime.metrics import BASELINES, scores
-from rnnlab.runtime.prices import Prices, parse_date
-from rnnlab.runtime.sources import PriceSource, read_prices
-from rnnlab.training.cluster import lost_scheduler
+from rnnlab.runtime.prices.sources import PriceSource, read_prices
+from rnnlab.runtime.prices.table import Prices, parse_date
 from rnnlab.training.data import fingerprint, input_columns
-from rnnlab.training.folds import Fold, run_fold
 from rnnlab.training.presets import preset
-from rnnlab.training.store import ResultStore
-from rnnlab.training.workers import check_workers, default_workers, finished
+from rnnlab.version import __version__
 
 
 def plan(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequence[int],
@@ -74,7 +71,7 @@ def backtest(sources: Sequence[PriceSource], presets: Sequence[str], years: Sequ
     """Every fold's result (:attr:`Outcome.result`), in :func:`plan`'s order.
 
     Folds run on ``executor`` when given, else on a pool of ``workers`` local processes
-    (None: :func:`~rnnlab.training.workers.default_workers`; 1: in this process). With a
+    (None: :func:`~rnnlab.jobs.workers.default_workers`; 1: in this process). With a
     ``store`` (a SQLite file) folds already stored are read back instead of trained, and
     each new fold is stored the moment it finishes;
     ``stored_only`` trains nothing and fails unless every fold is stored.
@@ -163,81 +160,6 @@ def _check_year(prices: Prices, year: int) -> None:
 
 def _check_arguments(years: Sequence[int], seeds: Sequence[int], workers: int | None) -> None:
     """Fail fast, before any file is read or worker started: every argument in range."""
-    checks.years(years)
-    checks.seeds(seeds)
+    arguments.years(years)
+    arguments.seeds(seeds)
     check_workers(workers)
-
-
-def summarize_folds(results: list[dict]) -> list[dict]:
-    """One row per ticker, preset and year: model RMSE mean ± sd over seeds, beside baselines.
-
-    ``ratio`` is model RMSE / persistence RMSE and ``ratio_linear`` model RMSE / linear
-    RMSE: below 1 beats tomorrow = today, or the linear model on the same inputs.
-    ``ensemble`` is the RMSE of the seeds' mean forecast (where folds carry predictions).
-    Baselines a fold lacks (results from before they existed) are None.
-    """
-    rows = []
-    key = lambda r: (r["ticker"], r["preset"], r["year"])  # noqa: E731
-    for (ticker, name, year), group in itertools.groupby(sorted(results, key=key), key=key):
-        group = list(group)
-        rmse = np.array([g["one_step"]["model"]["rmse"] for g in group])
-        table = group[0]["one_step"]
-        base = {b: table[b]["rmse"] if b in table else None for b in BASELINES}
-        rows.append({"ticker": ticker, "preset": name, "year": year, "seeds": len(group),
-                     "rmse": float(rmse.mean()),
-                     "rmse_sd": float(rmse.std(ddof=1)) if len(rmse) > 1 else 0.0,
-                     "ensemble": _ensemble_rmse(group), **base,
-                     "ratio": float(rmse.mean() / base["persistence"]),
-                     "ratio_linear": (float(rmse.mean() / base["linear"])
-                                      if base["linear"] else None)})
-    return rows
-
-
-def _ensemble_rmse(group: list[dict]) -> float | None:
-    """RMSE of the mean over seeds of the folds' forecasts (None without predictions)."""
-    if len(group) < 2 or not all("predicted" in g for g in group):
-        return None
-    mean = np.mean([g["predicted"] for g in group], axis=0)
-    return scores(np.array(group[0]["actual"]), mean)["rmse"]
-
-
-def _number(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
-
-
-def markdown(rows: list[dict]) -> str:
-    """The summary as a Markdown table."""
-    lines = ["| ticker | preset | test year | model RMSE (mean ± sd) | seed ensemble | linear "
-             "| close-anchored | persistence | flat | model / linear | model / persistence |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        cells = [r["ticker"], r["preset"], r["year"], f"{r['rmse']:.3f} ± {r['rmse_sd']:.3f}",
-                 *map(_number, (r.get("ensemble"), r.get("linear"), r.get("close-anchored"),
-                                r["persistence"], r["flat"], r.get("ratio_linear"),
-                                r["ratio"]))]
-        lines.append("| " + " | ".join(map(str, cells)) + " |")
-    return "\n".join(lines)
-
-
-def overview(rows: list[dict]) -> str:
-    """One Markdown line per preset over all its folds (rows from :func:`summarize_folds`).
-
-    A fold *beats* a baseline when its mean-over-seeds ratio is below 1, and is
-    *within 2%* of persistence when the ratio is at most 1.02. Presets backtested
-    before the linear baseline existed show "—" in its columns.
-    """
-    lines = ["| preset | folds | beats persistence | within 2% | mean model / persistence "
-             "| worst fold | beats linear | mean model / linear |",
-             "|---|---|---|---|---|---|---|---|"]
-    for name in dict.fromkeys(r["preset"] for r in rows):
-        group = [r for r in rows if r["preset"] == name]
-        ratios = np.array([r["ratio"] for r in group])
-        worst = group[int(ratios.argmax())]
-        linear = [r.get("ratio_linear") for r in group]
-        known = np.array([v for v in linear if v is not None])
-        against_linear = (f"{(known < 1).sum()} | {known.mean():.3f}"
-                          if len(known) == len(group) else "— | —")
-        lines.append(f"| {name} | {len(group)} | {(ratios < 1).sum()} | {(ratios <= 1.02).sum()} "
-                     f"| {ratios.mean():.3f} | {worst['ticker']} {worst['year']}: "
-                     f"{worst['ratio']:.3f} | {against_linear} |")
-    return "\n".join(lines)

@@ -3,7 +3,7 @@
 ``rnnlab.load("shakespeare")`` (or the path of any exported text model) returns a
 :class:`TextModel`. The file's graph and metadata are described in
 :mod:`rnnlab.language.charexport`; the noise that makes a seed's text reproducible, in the
-browser too, in :mod:`rnnlab.language.noise`. Scores are nats per character (natural log);
+browser too, in :mod:`rnnlab.runtime.text.noise`. Scores are nats per character (natural log);
 bits per character = nats / ln 2; perplexity = exp(nats).
 """
 
@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from rnnlab.language.corpus import Vocabulary, read_text, split
-from rnnlab.language.ngram import baselines
-from rnnlab.language.noise import uniforms
-from rnnlab.runtime.card_schema import MAX_SEED
+from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
-from rnnlab.runtime.textcard import TextCard
+from rnnlab.runtime.text.card import TextCard
+from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
+from rnnlab.runtime.text.ngram import baselines
+from rnnlab.runtime.text.noise import uniforms
 
 MAX_CHARS = 100_000  # characters generated per sample (--chars)
 MAX_SAMPLES = 1_000
@@ -140,7 +140,7 @@ class TextModel:
         """Sample ``chars`` characters after ``prompt``, ``samples`` times in one batch.
 
         Sample b's character n is drawn with ``uniforms(seed, samples * chars)[b * chars +
-        n]`` (:mod:`rnnlab.language.noise`), so a seed gives the same text every time and
+        n]`` (:mod:`rnnlab.runtime.text.noise`), so a seed gives the same text every time and
         in the browser page.
 
         Args:

@@ -1,0 +1,129 @@
+"""What a walk-forward backtest returns: every fold, a summary row per ticker, preset and
+year beside the baselines, and its Markdown tables.
+
+Prices and errors are in the price file's units (e.g. USD). This module imports nothing from
+the code that runs the folds (:mod:`rnnlab.jobs.backtest`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rnnlab.runtime.extras import require
+from rnnlab.runtime.metrics import BASELINES, scores
+
+
+def summarize_folds(results: list[dict]) -> list[dict]:
+    """One row per ticker, preset and year: model RMSE mean ± sd over seeds, beside baselines.
+
+    ``ratio`` is model RMSE / persistence RMSE and ``ratio_linear`` model RMSE / linear
+    RMSE: below 1 beats tomorrow = today, or the linear model on the same inputs.
+    ``ensemble`` is the RMSE of the seeds' mean forecast (where folds carry predictions).
+    Baselines a fold lacks (results from before they existed) are None.
+    """
+    rows = []
+    key = lambda r: (r["ticker"], r["preset"], r["year"])  # noqa: E731
+    for (ticker, name, year), group in itertools.groupby(sorted(results, key=key), key=key):
+        group = list(group)
+        rmse = np.array([g["one_step"]["model"]["rmse"] for g in group])
+        table = group[0]["one_step"]
+        base = {b: table[b]["rmse"] if b in table else None for b in BASELINES}
+        rows.append({"ticker": ticker, "preset": name, "year": year, "seeds": len(group),
+                     "rmse": float(rmse.mean()),
+                     "rmse_sd": float(rmse.std(ddof=1)) if len(rmse) > 1 else 0.0,
+                     "ensemble": _ensemble_rmse(group), **base,
+                     "ratio": float(rmse.mean() / base["persistence"]),
+                     "ratio_linear": (float(rmse.mean() / base["linear"])
+                                      if base["linear"] else None)})
+    return rows
+
+
+def _ensemble_rmse(group: list[dict]) -> float | None:
+    """RMSE of the mean over seeds of the folds' forecasts (None without predictions)."""
+    if len(group) < 2 or not all("predicted" in g for g in group):
+        return None
+    mean = np.mean([g["predicted"] for g in group], axis=0)
+    return scores(np.array(group[0]["actual"]), mean)["rmse"]
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def markdown(rows: list[dict]) -> str:
+    """The summary as a Markdown table."""
+    lines = ["| ticker | preset | test year | model RMSE (mean ± sd) | seed ensemble | linear "
+             "| close-anchored | persistence | flat | model / linear | model / persistence |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cells = [r["ticker"], r["preset"], r["year"], f"{r['rmse']:.3f} ± {r['rmse_sd']:.3f}",
+                 *map(_number, (r.get("ensemble"), r.get("linear"), r.get("close-anchored"),
+                                r["persistence"], r["flat"], r.get("ratio_linear"),
+                                r["ratio"]))]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
+    return "\n".join(lines)
+
+
+def overview(rows: list[dict]) -> str:
+    """One Markdown line per preset over all its folds (rows from :func:`summarize_folds`).
+
+    A fold *beats* a baseline when its mean-over-seeds ratio is below 1, and is
+    *within 2%* of persistence when the ratio is at most 1.02. Presets backtested
+    before the linear baseline existed show "—" in its columns.
+    """
+    lines = ["| preset | folds | beats persistence | within 2% | mean model / persistence "
+             "| worst fold | beats linear | mean model / linear |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name in dict.fromkeys(r["preset"] for r in rows):
+        group = [r for r in rows if r["preset"] == name]
+        ratios = np.array([r["ratio"] for r in group])
+        worst = group[int(ratios.argmax())]
+        linear = [r.get("ratio_linear") for r in group]
+        known = np.array([v for v in linear if v is not None])
+        against_linear = (f"{(known < 1).sum()} | {known.mean():.3f}"
+                          if len(known) == len(group) else "— | —")
+        lines.append(f"| {name} | {len(group)} | {(ratios < 1).sum()} | {(ratios <= 1.02).sum()} "
+                     f"| {ratios.mean():.3f} | {worst['ticker']} {worst['year']}: "
+                     f"{worst['ratio']:.3f} | {against_linear} |")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """A walk-forward backtest: every fold, and one summary row per ticker, preset and year.
+
+    Attributes:
+        folds: one dict per ticker, preset, test year and seed, with that fold's
+            one-step scores beside the baselines on the year's test days.
+        summary: one dict per ticker, preset and year: model RMSE mean and sd over
+            seeds beside the baselines' RMSE, and ``ratio`` = model / persistence
+            (below 1 beats tomorrow = today).
+    """
+
+    folds: list[dict]
+    summary: list[dict]
+
+    def markdown(self) -> str:
+        """The summary as a Markdown table."""
+        return markdown(self.summary)
+
+    def overview(self) -> str:
+        """One Markdown line per preset over all its folds: how many beat persistence."""
+        return overview(self.summary)
+
+    def __str__(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        ratios = [row["ratio"] for row in self.summary]
+        mean = f"; mean RMSE / persistence {np.mean(ratios):.3f}" if ratios else ""
+        return f"Backtest({len(self.folds)} fold(s), {len(self.summary)} ticker-year(s){mean})"
+
+    def to_frame(self) -> Any:
+        """The summary as a DataFrame indexed by ticker, preset and test year (needs pandas)."""
+        pandas = require("pandas", "to_frame()")
+        return pandas.DataFrame(self.summary).set_index(["ticker", "preset", "year"])
