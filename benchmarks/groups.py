@@ -221,7 +221,7 @@ def training(bench: Bench) -> list[Row]:
     settings, cell = bench.settings, bench.cell
     card, recipe = bench.files.read_card(), PRESETS[f"seed-{cell}"]
     split = load_split(str(bench.csv), "High", (), card.split)
-    x, y = (a[:settings.train_windows] for a in card.encoder.supervised(split.train))
+    x, y = (a[:settings.train_windows] for a in card.encoder.supervised(split.training_days))
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:

@@ -32,8 +32,7 @@ from rnnlab.training.data import Split, load_split
 from rnnlab.training.ensemble import combine
 from rnnlab.training.presets import Recipe
 from rnnlab.training.presets import preset as find_preset
-from rnnlab.training.run import finish
-from rnnlab.training.run import train as train_run
+from rnnlab.training.run import finish, train_one
 from rnnlab.training.trained import Trained, card_split
 
 YEARS = (2014, 2015, 2016, 2017)
@@ -102,7 +101,7 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
     recipe, data = _prepare(prices, preset, split, target, missing, overrides)
     if threads:
         torch.set_num_threads(threads)
-    return train_run(data, recipe, preset, seed, device, progress)
+    return train_one(data, recipe, preset, seed, device, progress)
 
 
 def _check_run(device: str, progress: bool, threads: int | None) -> int | None:

@@ -36,7 +36,8 @@ def baselines(name: str, ticker: str, year: int, data: Path) -> dict:
         warnings.simplefilter("ignore", DataWarning)  # the fold's run reported them
         split = load_split(str(csv), "High", recipe.features, f"{year}-01-01",
                            until=f"{year + 1}-01-01")
-    encoder = Encoder.fit(split.train, split.prices.columns, recipe.window, recipe.transform,
+    encoder = Encoder.fit(split.training_days, split.prices.columns, recipe.window,
+                          recipe.transform,
                           log_columns=tuple(c for c in split.prices.columns if c == "Volume"))
     return score_one_step(encoder, split.prices.values, split.first, {})
 

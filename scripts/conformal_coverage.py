@@ -29,7 +29,7 @@ from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.prices.sources import read_prices
 from rnnlab.training.data import load_split
 from rnnlab.training.presets import PRESETS
-from rnnlab.training.run import train
+from rnnlab.training.run import train_one
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "tutorial" / "results"
@@ -43,7 +43,7 @@ def fold(csv: Path, year: int, folder: Path, trained: bool) -> dict:
     recipe = PRESETS[PRESET]
     split = load_split(str(csv), "High", recipe.features, f"{year}-01-01",
                        until=f"{year + 1}-01-01")
-    run = train(split, recipe, preset=PRESET, seed=0, device="cpu", progress=False)
+    run = train_one(split, recipe, preset=PRESET, seed=0, device="cpu", progress=False)
     return scored(load(run.export(folder / f"{csv.stem}-{year}.onnx")), csv, year)
 
 

@@ -52,7 +52,7 @@ def tiny(tmp_path_factory):
     from rnnlab.training.data import load_split
     from rnnlab.training.export import export
     from rnnlab.training.presets import PRESETS
-    from rnnlab.training.run import train
+    from rnnlab.training.run import train_one
     from rnnlab.training.threads import single_thread
 
     folder = tmp_path_factory.mktemp("tiny")
@@ -61,7 +61,7 @@ def tiny(tmp_path_factory):
                                                  epochs=2, batch=16)
     split = load_split(str(csv), "High", (), "2015-08-01")
     with single_thread():
-        run = train(split, recipe, preset="tiny", seed=0, device="cpu", progress=False)
+        run = train_one(split, recipe, preset="tiny", seed=0, device="cpu", progress=False)
     checkpoint.save(folder / "tiny.pt", run.model, run.card, recipe.to_dict())
     export(run.model, run.card, folder / "tiny.onnx")
     return {"csv": csv, "pt": folder / "tiny.pt", "onnx": folder / "tiny.onnx", "run": run,

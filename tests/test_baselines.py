@@ -145,7 +145,8 @@ def test_high_only_inputs_get_no_close_anchored_baseline():
 def test_ibm_2017_linear_beats_persistence_with_the_whole_day(ibm_csv):
     with pytest.warns(DataWarning, match="2017-07-31; the forecast made the day before"):
         split = load_split(str(ibm_csv), "High", ("Open", "Low", "Close"), "2017-01-01")
-    encoder = Encoder.fit(split.train, split.prices.columns, window=30, transform="relative")
+    encoder = Encoder.fit(split.training_days, split.prices.columns, window=30,
+                          transform="relative")
     table = score_one_step(encoder, split.prices.values, split.first, {})
     assert list(table) == ["linear", "close-anchored", "persistence", "flat"]
     assert table["linear"]["rmse"] < table["close-anchored"]["rmse"] < table["persistence"][

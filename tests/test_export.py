@@ -158,7 +158,7 @@ def test_linear_plus_recurrent_model_exports_with_its_skip(tmp_path):
     card = make_card(split, recipe, "residual-gru", 0)
     assert card.architecture.skip == 6
     model = build(card.architecture, 0.0, "keras", seed=0)
-    start_from_linear(model, fit_linear(card.encoder, split.train))
+    start_from_linear(model, fit_linear(card.encoder, split.training_days))
     export(model.eval(), card, tmp_path / "r.onnx")
     runtime = load(tmp_path / "r.onnx")
     raw, first = split.prices.values, split.first

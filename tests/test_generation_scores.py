@@ -84,13 +84,13 @@ def test_training_centres_a_return_models_head(tmp_path):
     from rnnlab.training.data import load_split
     from rnnlab.training.evaluate import predictor
     from rnnlab.training.presets import PRESETS
-    from rnnlab.training.run import train
+    from rnnlab.training.run import train_one
 
     csv = write_prices(tmp_path / "p.csv", days=160, seed=5)
     recipe = PRESETS["return-gru"].with_overrides(units=4, window=8, epochs=1, batch=16)
-    run = train(load_split(str(csv), "High", (), "2015-06-01"), recipe, device="cpu",
+    run = train_one(load_split(str(csv), "High", (), "2015-06-01"), recipe, device="cpu",
                 progress=False)
-    x, y = run.card.encoder.supervised(run.split.train)
+    x, y = run.card.encoder.supervised(run.split.training_days)
     assert predictor(run.model)(x).mean() == pytest.approx(y.mean(), abs=1e-5)
     assert set(run.card.metrics["generation"]) == {"model", "mean-forecast path",
                                                    "flat + naive fan", "drift walk"}

@@ -139,13 +139,13 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
     from rnnlab.training.data import load_split
     from rnnlab.training.export import export
     from rnnlab.training.presets import PRESETS
-    from rnnlab.training.run import train
+    from rnnlab.training.run import train_one
 
     csv = write_prices(tmp_path / "p.csv", days=160)
     recipe = PRESETS["seed-gru"].with_overrides(cells=("gru",), units=6, window=8, epochs=1,
                                                 transform=transform, features=features)
     split = load_split(str(csv), "High", features, "2015-06-01")
-    run = train(split, recipe, device="cpu", progress=False)
+    run = train_one(split, recipe, device="cpu", progress=False)
     export(run.model, run.card, tmp_path / "m.onnx")
     model = load(tmp_path / "m.onnx")
     assert model.encoder.transform == transform and model.encoder.columns[1:] == features

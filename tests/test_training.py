@@ -12,7 +12,7 @@ from rnnlab.training import checkpoint
 from rnnlab.training.data import load_split
 from rnnlab.training.network import Forecaster, build
 from rnnlab.training.presets import PRESETS, preset
-from rnnlab.training.run import train
+from rnnlab.training.run import train_one
 
 TINY = PRESETS["seed-lstm"].with_overrides(cells=("lstm", "gru"), units=8, window=10, epochs=3,
                                            batch=16)
@@ -50,9 +50,9 @@ def test_seed_presets_follow_the_notebook():
 
 def test_same_seed_gives_identical_weights(prices_csv):
     split = load_split(str(prices_csv), "High", (), "2015-08-01")
-    first = train(split, TINY, seed=3, device="cpu", progress=False)
-    second = train(split, TINY, seed=3, device="cpu", progress=False)
-    other = train(split, TINY, seed=4, device="cpu", progress=False)
+    first = train_one(split, TINY, seed=3, device="cpu", progress=False)
+    second = train_one(split, TINY, seed=3, device="cpu", progress=False)
+    other = train_one(split, TINY, seed=4, device="cpu", progress=False)
     for (name, a), b in zip(first.model.state_dict().items(),
                             second.model.state_dict().values()):
         assert torch.equal(a, b), name
@@ -64,14 +64,14 @@ def test_same_seed_gives_identical_weights(prices_csv):
 def test_early_stopping_restores_the_best_epoch(prices_csv):
     split = load_split(str(prices_csv), "High", (), "2015-08-01")
     recipe = TINY.with_overrides(epochs=30, val_fraction=0.2, patience=2, lr=0.05)
-    run = train(split, recipe, device="cpu", progress=False)
+    run = train_one(split, recipe, device="cpu", progress=False)
     losses = [h["val_loss"] for h in run.history]
     assert len(losses) < 30 and np.argmin(losses) == len(losses) - 3
 
 
 def test_checkpoint_round_trip_and_card(prices_csv, tmp_path):
     split = load_split(str(prices_csv), "High", ("Volume",), "2015-08-01")
-    run = train(split, TINY, preset="tiny", seed=1, device="cpu", progress=False)
+    run = train_one(split, TINY, preset="tiny", seed=1, device="cpu", progress=False)
     path = tmp_path / "m.pt"
     checkpoint.save(path, run.model, run.card, TINY.to_dict())
     model, card, recipe = checkpoint.load(path)
@@ -85,7 +85,7 @@ def test_checkpoint_round_trip_and_card(prices_csv, tmp_path):
 
 def test_checkpoint_refuses_unknown_format_and_foreign_files(prices_csv, tmp_path):
     split = load_split(str(prices_csv), "High", (), "2015-08-01")
-    run = train(split, TINY.with_overrides(epochs=1), device="cpu", progress=False)
+    run = train_one(split, TINY.with_overrides(epochs=1), device="cpu", progress=False)
     path = tmp_path / "m.pt"
     checkpoint.save(path, run.model, run.card, {})
     payload = torch.load(path, weights_only=True)
@@ -102,7 +102,7 @@ def test_checkpoint_refuses_unknown_format_and_foreign_files(prices_csv, tmp_pat
 
 def test_interrupted_save_leaves_the_old_file(prices_csv, tmp_path, monkeypatch):
     split = load_split(str(prices_csv), "High", (), "2015-08-01")
-    run = train(split, TINY.with_overrides(epochs=1), device="cpu", progress=False)
+    run = train_one(split, TINY.with_overrides(epochs=1), device="cpu", progress=False)
     (tmp_path / "out").mkdir()
     path = tmp_path / "out" / "m.pt"
     checkpoint.save(path, run.model, run.card, {})
@@ -123,7 +123,7 @@ def test_interrupted_save_leaves_the_old_file(prices_csv, tmp_path, monkeypatch)
 def test_short_training_on_ibm_lowers_the_loss(ibm_csv):
     split = load_split(str(ibm_csv), "High", (), "2017-01-01")
     recipe = PRESETS["seed-gru"].with_overrides(units=16, cells=("gru",) * 2, epochs=4)
-    run = train(split, recipe, device="cpu", progress=False)
+    run = train_one(split, recipe, device="cpu", progress=False)
     losses = [h["loss"] for h in run.history]
     assert losses[-1] < 0.5 * losses[0]
     result = run.evaluation.to_dict()

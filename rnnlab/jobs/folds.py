@@ -82,14 +82,14 @@ def run_fold(fold: Fold) -> Outcome:
     import torch
 
     from rnnlab.training.data import split_prices
-    from rnnlab.training.run import train
+    from rnnlab.training.run import train_one
 
     with _ONE_FOLD_AT_A_TIME:
         began = time.perf_counter()
         torch.set_num_threads(1)
         split = split_prices(fold.prices, f"{fold.year}-01-01", f"{fold.year + 1}-01-01",
                              fold.data_sha256)
-        run = train(split, fold.recipe, fold.preset, fold.seed, device="cpu", progress=False)
+        run = train_one(split, fold.recipe, fold.preset, fold.seed, device="cpu", progress=False)
         seconds = time.perf_counter() - began
     scores = run.evaluation
     result = {"preset": fold.preset, "year": fold.year, "seed": fold.seed,

@@ -15,7 +15,7 @@ from rnnlab.runtime.errors import RnnlabError
 from rnnlab.training.data import Split
 from rnnlab.training.fit import resolve_device
 from rnnlab.training.presets import Recipe
-from rnnlab.training.run import train
+from rnnlab.training.run import train_one
 from rnnlab.training.trained import Trained
 
 
@@ -41,7 +41,7 @@ def _train(job: _Job) -> SeedRun:
     """Train one seed on ``job.threads`` PyTorch threads, in whatever process runs it."""
     torch.set_num_threads(job.threads)
     began = time.perf_counter()
-    trained = train(job.data, job.recipe, job.preset, job.seed, job.device, job.progress)
+    trained = train_one(job.data, job.recipe, job.preset, job.seed, job.device, job.progress)
     return SeedRun(job.seed, trained, time.perf_counter() - began)
 
 

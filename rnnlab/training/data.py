@@ -25,7 +25,7 @@ class Split:
     sha256: str
 
     @property
-    def train(self) -> np.ndarray:
+    def training_days(self) -> np.ndarray:
         """``(train_days, features)`` raw prices."""
         return self.prices.values[: self.first]
 

@@ -27,9 +27,9 @@ def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
     """The card of a model about to be trained on ``split`` with ``recipe``."""
     prices = split.prices
     columns = prices.columns
-    encoder = Encoder.fit(split.train, columns, recipe.window, recipe.transform,
+    encoder = Encoder.fit(split.training_days, columns, recipe.window, recipe.transform,
                           log_columns=tuple(c for c in columns if c == "Volume"))
-    history = split.train[-encoder.history_days:]
+    history = split.training_days[-encoder.history_days:]
     return Card(
         architecture=Architecture(tuple(recipe.cells), recipe.units, len(columns),
                                   recipe.bidirectional,
@@ -42,17 +42,17 @@ def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
     )
 
 
-def train(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
-          device: str = "auto", progress: bool = True) -> Trained:
+def train_one(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
+              device: str = "auto", progress: bool = True) -> Trained:
     """Train one model on the training days of ``split`` and evaluate it on the test days."""
     in_range("seed", seed, 0, MAX_SEED)
     if recipe.transform in POSITIVE_TRANSFORMS:
         check_positive(split.prices, f"the {recipe.transform} transform")
     card = make_card(split, recipe, preset, seed)
-    x, y = card.encoder.supervised(split.train)
+    x, y = card.encoder.supervised(split.training_days)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)
     if model.skip is not None:
-        start_from_linear(model, fit_linear(card.encoder, split.train))
+        start_from_linear(model, fit_linear(card.encoder, split.training_days))
     history = fit(model, x, y, recipe, seed, resolve_device(device), progress)
     return finish(model.cpu(), card, split, history, recipe.to_dict())
 
@@ -72,7 +72,7 @@ def finish(model: Forecaster, card: Card, split: Split, history: list[dict],
            recipe: dict | None = None) -> Trained:
     """Centre a generating model's head, score it on the test days and write the results
     into its card."""
-    x, y = card.encoder.supervised(split.train)
+    x, y = card.encoder.supervised(split.training_days)
     if generates_changes(card):
         with single_thread():
             centre_head(model, x, y)
