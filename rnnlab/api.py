@@ -18,7 +18,7 @@ from typing import Any
 import torch
 
 from rnnlab.jobs.backtest import backtest as run_backtest
-from rnnlab.jobs.report import Backtest, summarize_folds
+from rnnlab.jobs.report import Backtest, significance, summarize_folds
 from rnnlab.jobs.seeds import SeedRun, train_each
 from rnnlab.language.chartrain import CHAR_PRESETS
 from rnnlab.language.chartrained import TrainedText, train_text
@@ -211,7 +211,7 @@ def backtest(sources: PriceSource | Iterable[PriceSource] | dict[str, PriceSourc
     folds = run_backtest(sources, list(presets), years, seeds, arguments.text("target", target),
                          overrides, workers, progress, executor, store, stored_only, missing,
                          names)
-    return Backtest(folds, summarize_folds(folds))
+    return Backtest(folds, summarize_folds(folds), significance(folds))
 
 
 def named_sources(sources: object) -> tuple[list[str | None], list[PriceSource]]:

@@ -248,9 +248,12 @@ def backtest(
     if out:
         write_text(out, table + "\n")
     if json_:
-        emit_json({"folds": result.folds, "summary": result.summary})
+        emit_json({"folds": result.folds, "summary": result.summary,
+                   "significance": result.significance})
     else:
-        typer.echo(table + "\n\n" + result.overview())
+        typer.echo(table + "\n\n" + result.overview() + "\n\nHow sure each ratio is (95% "
+                   "moving-block bootstrap interval; Diebold-Mariano statistic, negative "
+                   "favours the model, and its p):\n\n" + result.significance_markdown())
 
 
 def ensemble(

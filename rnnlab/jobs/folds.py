@@ -15,7 +15,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from rnnlab.jobs.store import FoldKey
+from rnnlab.runtime.baselines import one_step_baselines
 from rnnlab.runtime.metrics import BASELINES
 from rnnlab.runtime.prices.table import Prices
 from rnnlab.training.presets import Recipe
@@ -91,10 +94,16 @@ def run_fold(fold: Fold) -> Outcome:
                              fold.data_sha256)
         run = train_one(split, fold.recipe, fold.preset, fold.seed, device="cpu", progress=False)
         seconds = time.perf_counter() - began
-    scores = run.evaluation
+    scores, raw, first = run.evaluation, split.prices.values, split.first
+    baselines = one_step_baselines(run.card.encoder, raw, first)
     result = {"preset": fold.preset, "year": fold.year, "seed": fold.seed,
               "ticker": fold.ticker, "days": scores.metrics["days"],
               "one_step": scores.metrics["one_step"], "actual": scores.actual.tolist(),
               "predicted": [round(v, 4) for v in scores.one_step.tolist()],
+              # each baseline's forecast of every day, and the days no score counts (a
+              # filled target): what the report's bootstrap intervals and DM tests need
+              "baselines": {name: [round(v, 4) for v in values.tolist()]
+                            for name, values in baselines.items()},
+              "unscored": np.flatnonzero(split.prices.unscored[first:]).tolist(),
               "warnings": list(fold.warnings)}
     return Outcome(result, seconds, f"{socket.gethostname()}:{os.getpid()}", __version__)

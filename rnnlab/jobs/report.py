@@ -1,5 +1,5 @@
 """What a walk-forward backtest returns: every fold, a summary row per ticker, preset and
-year beside the baselines, and its Markdown tables.
+year beside the baselines, how sure each ratio is, and the Markdown tables.
 
 Prices and errors are in the price file's units (e.g. USD). This module imports nothing from
 the code that runs the folds (:mod:`rnnlab.jobs.backtest`).
@@ -8,13 +8,14 @@ the code that runs the folds (:mod:`rnnlab.jobs.backtest`).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from rnnlab.runtime.extras import require
 from rnnlab.runtime.metrics import BASELINES, scores
+from rnnlab.runtime.significance import compare_losses
 
 
 def summarize_folds(results: list[dict]) -> list[dict]:
@@ -92,6 +93,69 @@ def overview(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def significance(folds: list[dict]) -> list[dict]:
+    """How sure each RMSE ratio is: per ticker, preset and year, then pooled per preset, the
+    ratio of the model to each baseline with its 95% moving-block bootstrap interval and a
+    Diebold-Mariano test (squared-error loss, HAC variance, horizon 1; see
+    :mod:`rnnlab.runtime.significance`).
+
+    A day's model loss is the mean over seeds of its squared error; days no score counts
+    (a filled target) are left out. Folds stored without their baselines' daily forecasts
+    (by an older rnnlab) are left out too. Pooled: every ticker-year's days together.
+    """
+    key = lambda f: (f["ticker"], f["preset"], f["year"])  # noqa: E731
+    rows, pooled = [], {}
+    kept = sorted((f for f in folds if "baselines" in f), key=key)
+    for (ticker, name, year), group in itertools.groupby(kept, key=key):
+        group = list(group)
+        scored = np.ones(len(group[0]["actual"]), dtype=bool)
+        scored[group[0]["unscored"]] = False
+        actual = np.array(group[0]["actual"])[scored]
+        losses = {"model": np.mean([(np.array(f["predicted"])[scored] - actual) ** 2
+                                    for f in group], axis=0)}
+        losses.update({base: (np.array(values)[scored] - actual) ** 2
+                       for base, values in group[0]["baselines"].items()})
+        rows.append({"ticker": ticker, "preset": name, "year": year, "seeds": len(group),
+                     **_against(losses)})
+        for base, loss in losses.items():
+            pooled.setdefault(name, {}).setdefault(base, []).append(loss)
+    for name, parts in pooled.items():
+        together = {base: np.concatenate(loss) for base, loss in parts.items()
+                    if len(loss) == len(parts["model"])}  # baselines every fold has
+        rows.append({"ticker": "pooled", "preset": name, "year": "all",
+                     "seeds": None, **_against(together)})
+    return rows
+
+
+def _against(losses: dict[str, np.ndarray]) -> dict[str, dict[str, float]]:
+    """``compare_losses`` of the model against each baseline (JSON-ready rows)."""
+    return {"vs": {base: compare_losses(losses["model"], loss)
+                   for base, loss in losses.items() if base != "model"}}
+
+
+def significance_markdown(rows: list[dict]) -> str:
+    """The rows of :func:`significance` as a Markdown table: one column per baseline, each
+    cell the ratio model / baseline, its 95% interval and the DM statistic (p)."""
+    if not rows:
+        return "No fold carries its baselines' daily forecasts: rerun the backtest."
+    bases = list(dict.fromkeys(base for r in rows for base in r["vs"]))
+    lines = ["| ticker | preset | year | " + " | ".join(
+        f"model / {base} [95%], DM (p)" for base in bases) + " |",
+        "|---|---|---|" + "---|" * len(bases)]
+    for r in rows:
+        cells = [_sure(r["vs"].get(base)) for base in bases]
+        lines.append(f"| {r['ticker']} | {r['preset']} | {r['year']} | " + " | ".join(cells)
+                     + " |")
+    return "\n".join(lines)
+
+
+def _sure(row: dict | None) -> str:
+    if row is None:
+        return "—"
+    return (f"{row['ratio']:.3f} [{row['low']:.3f}, {row['high']:.3f}], {row['dm']:+.2f} "
+            f"({row['p']:.2f})")
+
+
 @dataclass(frozen=True)
 class Backtest:
     """A walk-forward backtest: every fold, and one summary row per ticker, preset and year.
@@ -102,14 +166,22 @@ class Backtest:
         summary: one dict per ticker, preset and year: model RMSE mean and sd over
             seeds beside the baselines' RMSE, and ``ratio`` = model / persistence
             (below 1 beats tomorrow = today).
+        significance: per ticker, preset and year, then pooled per preset: the ratio of
+            the model to each baseline with its 95% block-bootstrap interval and a
+            Diebold-Mariano test (see :func:`significance`).
     """
 
     folds: list[dict]
     summary: list[dict]
+    significance: list[dict] = field(default_factory=list)
 
     def markdown(self) -> str:
         """The summary as a Markdown table."""
         return markdown(self.summary)
+
+    def significance_markdown(self) -> str:
+        """How sure each ratio is, as a Markdown table (see :func:`significance`)."""
+        return significance_markdown(self.significance)
 
     def overview(self) -> str:
         """One Markdown line per preset over all its folds: how many beat persistence."""

@@ -140,3 +140,16 @@ def score_one_step(encoder: Encoder, raw: np.ndarray, first: int,
                                    in baseline_forecasts(encoder, raw, first).items()}}
     return compare(target[first:][keep], {name: values[keep] for name, values in forecasts.items()},
                    target[first - 1:-1][keep], target[first - 1])
+
+
+def one_step_baselines(encoder: Encoder, raw: np.ndarray, first: int) -> dict[str, np.ndarray]:
+    """Every baseline's forecast of raw days ``first ..``, ``(days - first,)`` prices each:
+    the input-reading ones (:func:`baseline_forecasts`), persistence (the day before) and
+    flat (the last day before ``first``): the forecasts :func:`score_one_step` scores, day
+    by day (a backtest keeps them for its significance tests)."""
+    target = raw[:, 0]
+    forecasts = {name: values[:-1] for name, values in
+                 baseline_forecasts(encoder, raw, first).items()}
+    forecasts["persistence"] = target[first - 1:-1]
+    forecasts["flat"] = np.full(len(target) - first, target[first - 1])
+    return forecasts
