@@ -52,17 +52,7 @@ def forecast(
                    band=None if interval is None else (result.lower[:-1], result.upper[:-1]),
                    band_label=f"{interval:.0%} conformal interval" if interval else "")
     exchange = forecaster.card.exchange
-    summary = {"model": str(forecaster.path), "csv": str(csv), "start": result.dates[0],
-               "end": result.dates[-1], "days": len(result.dates), "scores": result.scores,
-               "next": {"date": result.next_date, "forecast": result.next_value,
-                        "exchange": exchange},
-               # what to_frame() has, day by day: the days of --out without the next one
-               "dates": result.dates, "actual": result.actual, "forecast": result.predicted,
-               "persistence": result.previous}
-    if interval is not None:
-        summary["interval"] = {"level": interval, "coverage": result.coverage,
-                               "lower": result.lower, "upper": result.upper}
-        summary["next"] |= {"lower": result.lower[-1], "upper": result.upper[-1]}
+    summary = {"model": str(forecaster.path), "csv": str(csv), **result.to_dict()}
     if json_:
         emit_json(summary)
         return
@@ -143,13 +133,7 @@ def generate(
         save_lines(plot, result.dates, lines, f"{name}: {steps} generated days from "
                    f"{result.start_date}", target, band=result.band if samples else None)
     if json_:
-        summary = {"model": str(forecaster.path), "mode": result.mode,
-                   "start_date": result.start_date, "start_value": result.start_value,
-                   "steps": steps, "samples": samples, "scores": result.scores,
-                   "dates": result.dates, "generated": result.median}
-        if samples:
-            summary |= dict(zip(("p05", "p95"), result.band))
-        emit_json(summary)
+        emit_json({"model": str(forecaster.path), **result.to_dict()})
         return
     typer.echo(f"{name}: {steps} steps after {result.start_date} ({target} "
                f"{result.start_value:.2f}), {result.mode} generation, "

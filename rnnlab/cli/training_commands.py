@@ -248,8 +248,7 @@ def backtest(
     if out:
         write_text(out, table + "\n")
     if json_:
-        emit_json({"folds": result.folds, "summary": result.summary,
-                   "significance": result.significance})
+        emit_json(result.to_dict())
     else:
         typer.echo(table + "\n\n" + result.overview() + "\n\nHow sure each ratio is (95% "
                    "moving-block bootstrap interval; Diebold-Mariano statistic, negative "

@@ -179,6 +179,10 @@ class Backtest:
         """The summary as a Markdown table."""
         return markdown(self.summary)
 
+    def to_dict(self) -> dict:
+        """``{"folds", "summary", "significance"}``: what ``rnnlab backtest --json`` prints."""
+        return {"folds": self.folds, "summary": self.summary, "significance": self.significance}
+
     def significance_markdown(self) -> str:
         """How sure each ratio is, as a Markdown table (see :func:`significance`)."""
         return significance_markdown(self.significance)

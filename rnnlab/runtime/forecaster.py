@@ -220,6 +220,7 @@ class Model:
                                   ~prices.unscored[first:stop]),
             next_date=trading_days_after(dates[stop - 1], 1, self.card.exchange)[0],
             next_value=float(predicted[-1]), scored=~prices.unscored[first:stop], **bounds,
+            exchange=self.card.exchange,
             model=Path(self.path).name,
         )
 

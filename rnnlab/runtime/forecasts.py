@@ -47,6 +47,7 @@ class Forecast:
         lower, upper: ``(days + 1,)`` split-conformal bounds (the last for
             ``next_date``), or None.
         model: the file name of the model that forecast.
+        exchange: whose trading calendar ``next_date`` follows (the card's, e.g. NYSE).
     """
 
     dates: np.ndarray
@@ -61,6 +62,7 @@ class Forecast:
     lower: np.ndarray | None = None
     upper: np.ndarray | None = None
     model: str = ""
+    exchange: str = ""
 
     @property
     def coverage(self) -> float | None:
@@ -85,6 +87,22 @@ class Forecast:
     def to_frame(self) -> Any:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
+
+    def to_dict(self) -> dict:
+        """Everything as ``rnnlab forecast --json`` prints it: the span, the scores, the next
+        day, and day by day what ``to_frame()`` has without the next day (arrays and dates
+        as they are: the CLI's JSON writer turns them into lists and strings)."""
+        result = {"start": self.dates[0], "end": self.dates[-1], "days": len(self.dates),
+                  "scores": self.scores,
+                  "next": {"date": self.next_date, "forecast": self.next_value,
+                           "exchange": self.exchange},
+                  "dates": self.dates, "actual": self.actual, "forecast": self.predicted,
+                  "persistence": self.previous}
+        if self.interval is not None:
+            result["interval"] = {"level": self.interval, "coverage": self.coverage,
+                                  "lower": self.lower, "upper": self.upper}
+            result["next"] |= {"lower": self.lower[-1], "upper": self.upper[-1]}
+        return result
 
     def __repr__(self) -> str:
         return (f"Forecast({self.model}: one step ahead, {span(self.dates)}, "
@@ -154,6 +172,17 @@ class Generated:
     def to_frame(self) -> Any:
         """``table`` as a pandas DataFrame indexed by ``Date`` (needs pandas)."""
         return date_frame(*self.table())
+
+    def to_dict(self) -> dict:
+        """Everything as ``rnnlab generate --json`` prints it (arrays and dates as they are:
+        the CLI's JSON writer turns them into lists and strings)."""
+        result = {"mode": self.mode, "start_date": self.start_date,
+                  "start_value": self.start_value, "steps": len(self.dates),
+                  "samples": len(self.values) if self.sampled else 0, "scores": self.scores,
+                  "dates": self.dates, "generated": self.median}
+        if self.sampled:
+            result |= dict(zip(("p05", "p95"), self.band))
+        return result
 
     def __repr__(self) -> str:
         paths, steps = self.values.shape
