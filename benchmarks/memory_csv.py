@@ -4,7 +4,7 @@
     python -m benchmarks.memory_csv --rows 100000
 
 The file is generated in a temporary folder and deleted afterwards (never committed).
-:func:`rnnlab.runtime.prices.table.read_prices` runs in a fresh process under
+:func:`rnnlab.runtime.prices.table.read_csv` runs in a fresh process under
 :mod:`benchmarks.measure`'s launcher, so ``ru_maxrss`` is that read's own peak memory.
 """
 
@@ -46,9 +46,9 @@ def write_csv(path: Path, rows: int, seed: int = 0) -> int:
 
 def probe(path: str, columns: str) -> None:
     """The measured child: read ``columns`` of ``path`` and print how many rows it got."""
-    from rnnlab.runtime.prices.table import read_prices
+    from rnnlab.runtime.prices.table import read_csv
 
-    prices = read_prices(path, tuple(columns.split(",")))
+    prices = read_csv(path, tuple(columns.split(",")))
     print(len(prices.dates))
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
 from rnnlab.runtime.metrics import compare, format_table
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 CELLS = ("lstm", "gru")
 SAMPLES = 100
@@ -69,7 +69,7 @@ class Workload:
 
     @classmethod
     def from_csv(cls, card: Card, csv: str | Path, steps: int | None = None) -> Workload:
-        prices = read_prices(csv, card.encoder.columns)
+        prices = read_csv(csv, card.encoder.columns)
         first = prices.before(np.datetime64(card.split))
         days = len(prices.dates) - first
         windows = card.encoder.one_step_windows(prices.values, first)[:days]
@@ -120,7 +120,7 @@ def keras_weights(model) -> list[np.ndarray]:
 
 def forecast_text(card: Card, csv: str | Path, predict: Callable[[np.ndarray], np.ndarray]) -> str:
     """What ``rnnlab forecast`` prints (scores and the next weekday), through ``predict``."""
-    prices = read_prices(csv, card.encoder.columns)
+    prices = read_csv(csv, card.encoder.columns)
     first = prices.before(np.datetime64(card.split))
     target = prices.values[:, 0]
     scaled = predict(card.encoder.one_step_windows(prices.values, first))

@@ -22,7 +22,7 @@ import onnx
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.files import atomic_path
 from rnnlab.runtime.forecaster import load
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -33,7 +33,7 @@ def rescored_metrics(path: Path) -> dict:
     card = model.card
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # stated when the model was trained
-        prices = read_prices(DATA / card.data_file, card.encoder.columns, card.missing)
+        prices = read_csv(DATA / card.data_file, card.encoder.columns, card.missing)
     scores = model.forecast(prices, start=card.split).scores
     stored = card.metrics["one_step"]
     if abs(scores["model"]["rmse"] - stored["model"]["rmse"]) > 1e-4 * stored["model"]["rmse"] \

@@ -24,7 +24,7 @@ from rnnlab.runtime.baselines import close_anchored_forecasts, fit_linear, linea
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.metrics import scores
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TICKERS = ("IBM", "AAPL", "GOOGL")
@@ -43,7 +43,7 @@ def load(ticker: str, columns: tuple[str, ...], year: int):
     """Raw rows up to the end of ``year`` and the index of its first day."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # IBM 2017-07-31: dropped, as in backtest
-        prices = read_prices(DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv", columns,
+        prices = read_csv(DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv", columns,
                              until=np.datetime64(f"{year + 1}-01-01"))
     return prices.values, prices.before(np.datetime64(f"{year}-01-01"))
 

@@ -22,7 +22,7 @@ import numpy as np
 from rnnlab.runtime.baselines import baseline_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 from rnnlab.runtime.significance import compare_losses
 from rnnlab.training.presets import PRESETS
 
@@ -39,7 +39,7 @@ def fold_losses(data: Path, ticker: str, year: int, folds: list[dict]) -> dict[s
     columns = ("High", *recipe.features)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        prices = read_prices(data / f"{ticker}_2006-01-01_to_2018-01-01.csv", columns,
+        prices = read_csv(data / f"{ticker}_2006-01-01_to_2018-01-01.csv", columns,
                              until=np.datetime64(f"{year + 1}-01-01"))
     first = prices.before(np.datetime64(f"{year}-01-01"))
     raw = prices.values

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.forecaster import load
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 COMMAND = "bash scripts/build_exported.sh ../shared/data/IBM_2006-01-01_to_2018-01-01.csv"
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -123,7 +123,7 @@ def on_2017(path: Path) -> list[str]:
         csv = DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)  # IBM's 2017-07-31, stated above
-            s = model.forecast(read_prices(csv, model.encoder.columns), "2017-01-01").scores
+            s = model.forecast(read_csv(csv, model.encoder.columns), "2017-01-01").scores
         model_rmse = s["model"]["rmse"]
         rows.append(f"| {ticker} | {model_rmse:.3f} | {s['linear']['rmse']:.3f} | "
                     f"{s['persistence']['rmse']:.3f} | {model_rmse / s['persistence']['rmse']:.3f}"

@@ -23,7 +23,7 @@ from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
 from rnnlab.runtime.prices.calendar import EXCHANGE, exchange_holidays, trading_days_after
-from rnnlab.runtime.prices.table import Prices, read_prices
+from rnnlab.runtime.prices.table import Prices, read_csv
 from rnnlab.runtime.shipped import SHIPPED, shipped_path
 
 
@@ -162,7 +162,7 @@ def runs(folder: Path) -> dict:
     columns = ("High", "Open", "Low", "Close")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = {c: read_prices(csv, (c,)) for c in columns}
+        table = {c: read_csv(csv, (c,)) for c in columns}
     dates = table["High"].dates.astype(str).tolist()
     data = {"dates": dates, "columns": {
         c: [dict(zip(p.dates.astype(str).tolist(), p.values[:, 0].tolist())).get(d)

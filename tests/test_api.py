@@ -9,7 +9,7 @@ import torch
 from helpers import assert_scores_close, write_prices
 
 import rnnlab
-from rnnlab.runtime.prices.table import read_prices as read_csv
+from rnnlab.runtime.prices.table import read_csv
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 

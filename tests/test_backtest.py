@@ -9,7 +9,7 @@ from helpers import write_prices
 from rnnlab.jobs.backtest import backtest
 from rnnlab.jobs.report import markdown, overview, summarize_folds
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
@@ -49,7 +49,7 @@ def test_parallel_workers_give_the_same_results(tmp_path):
 
 def test_prices_in_memory_give_the_same_folds_as_their_file(tmp_path):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
-    prices = read_prices(csv, ("Open", "High", "Low"))
+    prices = read_csv(csv, ("Open", "High", "Low"))
     from_file = backtest([str(csv)], ["seed-gru"], [2016], [0], overrides=TINY)
     from_memory = backtest([prices], ["seed-gru"], [2016], [0], overrides=TINY)
     assert from_memory == from_file

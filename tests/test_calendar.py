@@ -10,7 +10,7 @@ import pytest
 import rnnlab
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.prices.calendar import exchange_holidays, trading_days_after
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 
 def test_trading_days_skip_weekends_and_the_exchanges_holidays():
@@ -30,7 +30,7 @@ def test_an_exchange_without_a_calendar_is_refused():
 
 
 def test_ibm_traded_on_exactly_the_nyse_calendars_days(ibm_csv):
-    dates = read_prices(ibm_csv, ("High",)).dates
+    dates = read_csv(ibm_csv, ("High",)).dates
     calendar = trading_days_after(dates[0] - 1, len(dates))
     np.testing.assert_array_equal(calendar, dates)  # 3020 days, 2006-01-03 to 2017-12-29
 

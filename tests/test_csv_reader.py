@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.prices.csv_values import day_number, number, parse_date
-from rnnlab.runtime.prices.table import check_positive, read_prices, sha256_of
+from rnnlab.runtime.prices.table import check_positive, read_csv, sha256_of
 
 HEADER = "Date,Open,High,Low,Close,Volume,Name"
 
@@ -29,23 +29,23 @@ ROWS = ("2020-01-02,1,2,0.5,1.5,100,X", "2020-01-03,2,3,1.5,2.5,200,X")
                                              ("\r\n", b"\xef\xbb\xbf")],
                          ids=["crlf", "lf", "cr", "utf-8 bom"])
 def test_line_endings_and_bom(tmp_path, newline, prefix):
-    prices = read_prices(write(tmp_path, *ROWS, newline=newline, prefix=prefix))
+    prices = read_csv(write(tmp_path, *ROWS, newline=newline, prefix=prefix))
     assert prices.column("High").tolist() == [2, 3]
 
 
 def test_time_parts_quotes_and_blank_lines_are_fine(tmp_path):
     path = write(tmp_path, '"2020-01-02 00:00:00",1,"2",0.5,1.5,100,"X, Inc"', "",
                  "2020-01-03T16:00:00Z,2,3e0,1.5,2.5,200,X", ",,,,,,")
-    prices = read_prices(path)
+    prices = read_csv(path)
     assert prices.dates.astype(str).tolist() == ["2020-01-02", "2020-01-03"]
     assert prices.column("High").tolist() == [2, 3]
 
 
 def test_only_the_chosen_columns_are_checked(tmp_path):
     path = write(tmp_path, "2020-01-02,oops,2,0.5,1.5,-1,\x00", "2020-01-03,2,3,1.5,2.5,200,X")
-    assert read_prices(path, ("High",)).column("High").tolist() == [2, 3]
+    assert read_csv(path, ("High",)).column("High").tolist() == [2, 3]
     with pytest.raises(RnnlabError, match="line 2, column Open: 'oops'"):
-        read_prices(path, ("Open",))
+        read_csv(path, ("Open",))
 
 
 def test_undecodable_byte_is_located(tmp_path):
@@ -54,7 +54,7 @@ def test_undecodable_byte_is_located(tmp_path):
     at = data.index(b"X")
     path.write_bytes(data[:at] + b"\xe9" + data[at + 1:])
     with pytest.raises(RnnlabError, match=f"byte offset {at} \\(line 2\\) is not UTF-8"):
-        read_prices(path)
+        read_csv(path)
 
 
 @pytest.mark.parametrize("text", ["2017-01-02", "2017-01-02 09:30", "2017-01-02T09:30:00.5",
@@ -90,12 +90,12 @@ def test_not_plain_numbers(text):
 ])
 def test_magnitudes(tmp_path, row, message):
     with pytest.raises(RnnlabError, match=message):
-        read_prices(write(tmp_path, *ROWS, row), ("High", "Volume"))
+        read_csv(write(tmp_path, *ROWS, row), ("High", "Volume"))
 
 
 def test_positive_prices_are_required_by_name_and_date(tmp_path):
-    prices = read_prices(write(tmp_path, *ROWS, "2020-01-06,1,2,0,1.5,0,X"), ("Low", "Volume"))
-    check_positive(read_prices(write(tmp_path, *ROWS), ("Low", "Volume")), "x")
+    prices = read_csv(write(tmp_path, *ROWS, "2020-01-06,1,2,0,1.5,0,X"), ("Low", "Volume"))
+    check_positive(read_csv(write(tmp_path, *ROWS), ("Low", "Volume")), "x")
     with pytest.raises(RnnlabError, match="Low is 0 on 2020-01-06; the logret transform needs"):
         check_positive(prices, "the logret transform")
 
@@ -118,7 +118,7 @@ def test_arbitrary_bytes_are_read_or_refused(tmp_path, data):
     path = tmp_path / "any.csv"
     path.write_bytes((HEADER + "\n").encode() + data)
     try:
-        prices = read_prices(path, ("High", "Volume"))
+        prices = read_csv(path, ("High", "Volume"))
     except RnnlabError as error:
         assert "\n" not in str(error)
         return
@@ -137,7 +137,7 @@ def test_arbitrary_tables_are_read_or_refused(tmp_path, table, missing):
     path = tmp_path / "table.csv"
     path.write_text("\n".join([HEADER, *(",".join(row) for row in table)]), encoding="utf-8")
     try:
-        prices = read_prices(path, ("High",), missing)
+        prices = read_csv(path, ("High",), missing)
     except RnnlabError:
         return
     assert np.isfinite(prices.values).all() and len(prices.dates) == len(prices.values)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from helpers import load_live_hook
 
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 
@@ -26,7 +26,7 @@ def test_prices_cover_every_day_of_the_file_and_the_test_year(ibm_csv, tmp_path,
     days = json.loads((live / "ibm.json").read_text())
     assert (days["test_first"], days["test_last"]) == ("2017-01-03", "2017-12-29")
     # every day of the file: the linear baseline is fit on all days before the forecast
-    high = read_prices(ibm_csv, ("High",))
+    high = read_csv(ibm_csv, ("High",))
     assert days["dates"] == high.dates.astype(str).tolist()
     assert days["columns"]["High"] == high.values[:, 0].tolist()
     july31 = days["dates"].index("2017-07-31")

@@ -9,12 +9,12 @@ from helpers import write_prices
 
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.forecaster import MAX_STEPS, load
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 
 
 def test_forecast_equals_training_side_evaluation(tiny):
     model = load(tiny["onnx"])
-    result = model.forecast(read_prices(tiny["csv"]))  # default: the days after training
+    result = model.forecast(read_csv(tiny["csv"]))  # default: the days after training
     expected = tiny["run"].evaluation.to_dict()
     assert str(result.dates[0]) == expected["test_start"] == "2015-08-03"
     np.testing.assert_allclose(result.predicted, expected["predictions"]["one_step"], atol=1e-3)
@@ -34,11 +34,11 @@ def test_generate_from_stored_window_equals_training_side(tiny):
 
 def test_forecast_range_and_next_day(tiny):
     model = load(tiny["onnx"])
-    result = model.forecast(read_prices(tiny["csv"]), start="2015-09-01", end="2015-09-30")
+    result = model.forecast(read_csv(tiny["csv"]), start="2015-09-01", end="2015-09-30")
     assert str(result.dates[0]) == "2015-09-01" and str(result.dates[-1]) == "2015-09-30"
     assert str(result.next_date) == "2015-10-01" and len(result.actual) == 22
     with pytest.raises(RnnlabError, match="needs 10 earlier rows"):
-        model.forecast(read_prices(tiny["csv"]), start="2015-01-02")
+        model.forecast(read_csv(tiny["csv"]), start="2015-01-02")
 
 
 def strip_metadata(source, target, change=None):
@@ -99,12 +99,12 @@ def test_bad_csvs_for_a_model(tiny, tmp_path):
     model = load(tiny["onnx"])
     short = write_prices(tmp_path / "short.csv", days=8)
     with pytest.raises(RnnlabError, match="needs at least 10 rows"):
-        model.generate(5, read_prices(short))
+        model.generate(5, read_csv(short))
     no_high = write_prices(tmp_path / "nohigh.csv", columns=("Open", "Low"))
     with pytest.raises(RnnlabError, match="no column 'High'"):
-        read_prices(no_high, model.encoder.columns)
+        read_csv(no_high, model.encoder.columns)
     with pytest.raises(RnnlabError, match="read columns"):
-        model.generate(5, read_prices(no_high, ("Open",)))
+        model.generate(5, read_csv(no_high, ("Open",)))
 
 
 def test_sampled_paths_spread_around_the_deterministic_one(tiny):
@@ -149,7 +149,7 @@ def test_transforms_and_features_reach_the_runtime(tmp_path, transform, features
     export(run.model, run.card, tmp_path / "m.onnx")
     model = load(tmp_path / "m.onnx")
     assert model.encoder.transform == transform and model.encoder.columns[1:] == features
-    result = model.forecast(read_prices(csv, model.encoder.columns))
+    result = model.forecast(read_csv(csv, model.encoder.columns))
     np.testing.assert_allclose(result.predicted, run.evaluation.one_step,
                                atol=1e-3)
     if features:

@@ -15,7 +15,7 @@ from helpers import SHARED
 
 from rnnlab.runtime.errors import DataWarning, RnnlabError
 from rnnlab.runtime.forecaster import load
-from rnnlab.runtime.prices.table import read_prices, sha256_of
+from rnnlab.runtime.prices.table import read_csv, sha256_of
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, shipped_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_shipped_models_were_trained_on_the_shared_file(ibm_csv):
 def test_shipped_ohlc_gru_beats_persistence_on_2017(ibm_csv):
     model = load("ohlc-gru")  # a shipped model by name
     with pytest.warns(DataWarning, match="no Open/Low: 2017-07-31"):
-        prices = read_prices(ibm_csv, model.encoder.columns)
+        prices = read_csv(ibm_csv, model.encoder.columns)
     result = model.forecast(prices, start="2017-01-01")
     scores = result.scores
     assert scores["model"]["rmse"] < scores["persistence"]["rmse"]
@@ -82,11 +82,11 @@ def test_shipped_defaults_are_scale_free_on_any_ticker(name, ticker):
     assert model.encoder.transform != "level"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)  # IBM 2017-07-31 has no Open/Low
-        prices = read_prices(csv, model.encoder.columns)
+        prices = read_csv(csv, model.encoder.columns)
     scores = model.forecast(prices, start="2017-01-01").scores
     assert scores["model"]["rmse"] <= 1.02 * scores["persistence"]["rmse"]
     if model.arch.features == 1:
-        before = read_prices(csv, until=np.datetime64("2017-01-01"))
+        before = read_csv(csv, until=np.datetime64("2017-01-01"))
         assert (model.generate(251, before, samples=20).values > 0).all()
 
 

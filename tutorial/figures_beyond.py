@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from rnnlab.runtime.baselines import fit_linear, linear_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
-from rnnlab.runtime.prices.table import Prices, read_prices
+from rnnlab.runtime.prices.table import Prices, read_csv
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WHOLE_DAY = ("High", "Open", "Low", "Close")
@@ -35,7 +35,7 @@ def whole_day(ticker: str, fast: bool) -> Prices:
     if Path(path).is_file():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataWarning)  # IBM 2017-07-31, dropped as in training
-            return read_prices(path, WHOLE_DAY)
+            return read_csv(path, WHOLE_DAY)
     high = prices(ticker, fast)
     rng = np.random.default_rng(1)
     h = high.values[:, 0]

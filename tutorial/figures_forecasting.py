@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from rnnlab.experiments.common import markdown_table
 from rnnlab.runtime import files
 from rnnlab.runtime.forecaster import Model, load
-from rnnlab.runtime.prices.table import Prices, read_prices
+from rnnlab.runtime.prices.table import Prices, read_csv
 from rnnlab.runtime.shipped import shipped_path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -56,7 +56,7 @@ def prices(ticker: str, fast: bool) -> Prices:
     """
     path = DATA / f"{ticker}_2006-01-01_to_2018-01-01.csv"
     if path.is_file():
-        return read_prices(path)
+        return read_csv(path)
     if not fast:
         raise SystemExit(f"{path} is missing: the full figures need the real price file")
     dates = np.busday_offset(np.datetime64("2006-01-03"), np.arange(3019), roll="forward")

@@ -29,7 +29,7 @@ import numpy as np
 
 from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.prices.calendar import exchange_holidays
-from rnnlab.runtime.prices.table import read_prices
+from rnnlab.runtime.prices.table import read_csv
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ def price_days(csv: Path, models: dict) -> dict:
     columns = list(dict.fromkeys(c for m in models.values() for c in m.encoder.columns))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a day without Open is dropped per model, later
-        read = {c: read_prices(csv, (c,)) for c in columns}
+        read = {c: read_csv(csv, (c,)) for c in columns}
     dates = np.unique(np.concatenate([p.dates for p in read.values()]))
     train_end = max(np.datetime64(m.card.train_end) for m in models.values())
     first_test = int(np.searchsorted(dates, train_end, side="right"))

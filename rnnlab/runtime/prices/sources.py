@@ -11,8 +11,7 @@ import numpy as np
 from rnnlab.runtime import arguments
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.prices.frames import is_frame, prices_from_frame
-from rnnlab.runtime.prices.table import MISSING_POLICIES, Prices
-from rnnlab.runtime.prices.table import read_prices as read_csv
+from rnnlab.runtime.prices.table import MISSING_POLICIES, Prices, read_csv
 
 #: A CSV path, a pandas DataFrame (``Date`` column or DatetimeIndex) or ``Prices``.
 PriceSource = str | Path | Prices | Any

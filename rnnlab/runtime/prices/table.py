@@ -1,6 +1,6 @@
 """Read a daily price CSV with the standard library and numpy only.
 
-Training and the runtime both read CSVs through :func:`read_prices`, so a file
+Training and the runtime both read CSVs through :func:`read_csv`, so a file
 gets the same checks and the same missing-value policy on either side:
 
 - the file is streamed and only ``Date`` and the chosen columns are kept
@@ -37,7 +37,7 @@ MAX_VOLUME = 1e15
 READ_BLOCK = 1 << 20
 
 __all__ = ["MISSING_POLICIES", "Prices", "check_magnitudes", "check_positive", "ordered_rows",
-           "parse_date", "read_prices", "sha256_of"]
+           "parse_date", "read_csv", "sha256_of"]
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def read_prices(
+def read_csv(
     path: str | Path, columns: Sequence[str] = ("High",), missing: str = "drop",
     until: np.datetime64 | None = None,
 ) -> Prices:
