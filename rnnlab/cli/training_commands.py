@@ -177,6 +177,9 @@ def export(
     text: Path = typer.Option(None, "--text", help="Text models: score the checkpoint on this "
                               "file's last 10% beside the n-grams for the card (needed when "
                               "the checkpoint holds no scores)."),
+    int8: bool = typer.Option(False, "--int8", help="int8 weights (onnxruntime's dynamic "
+                              "quantization of LSTM and MatMul; GRU and RNN layers stay "
+                              "float32): a smaller file, the card says int8."),
 ) -> None:
     """Write a checkpoint as one self-describing ONNX file.
 
@@ -184,24 +187,26 @@ def export(
     write its weights and card again with this version's graph: how a file from an older
     rnnlab gets the faster generation.
     """
-    from rnnlab.cli.text_training import export_text, is_char_checkpoint
-    from rnnlab.training import export as onnx_export
+    from rnnlab.cli.text_training import export_text, is_char_checkpoint, wrote_text
+    from rnnlab.runtime.textcard import TextCard
+    from rnnlab.training.quantize import export_file
     from rnnlab.training.trained import Trained
 
     check_outputs({"--output": output}, [checkpoint_path, text])
     if checkpoint_path.suffix != ".onnx" and is_char_checkpoint(checkpoint_path):
-        return export_text(checkpoint_path, output, text)
+        return export_text(checkpoint_path, output, text, int8)
     if text is not None:
         raise RnnlabError(f"--text: {checkpoint_path} is not a text model's checkpoint")
     if checkpoint_path.suffix == ".onnx":
-        model, card = onnx_export.from_onnx(checkpoint_path)
-        size = onnx_export.export(model, card, output)
+        size, card = export_file(checkpoint_path, output, int8)
+        if isinstance(card, TextCard):
+            return wrote_text(output, size, card)
     else:
         trained = Trained.load(checkpoint_path)
         card = trained.card
-        size = trained.export(output).stat().st_size
-    typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
-               f"window {card.encoder.window}, target {card.target}")
+        size = trained.export(output, int8).stat().st_size
+    typer.echo(f"wrote {output} ({size / 1024:.0f} KiB{', int8' if int8 else ''}): "
+               f"{card.architecture.name}, window {card.encoder.window}, target {card.target}")
 
 
 @app.command()

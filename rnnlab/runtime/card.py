@@ -90,6 +90,7 @@ class Card:
     residual_sd: float = 0.0
     exchange: str = EXCHANGE  # whose trading days label forecast and generated dates
     rnnlab_version: str = ""
+    weights: str = "float32"  # or "int8" (`rnnlab export --int8`)
     format: int = FORMAT
 
     def to_dict(self) -> dict:

@@ -20,6 +20,7 @@ from rnnlab.runtime.card_schema import (
     _integer,
     _number,
     _text,
+    weights,
 )
 from rnnlab.runtime.errors import CONTROL, RnnlabError, printable
 
@@ -62,6 +63,7 @@ class TextCard:
     train_seconds: float = 0.0
     trained_at: str = ""
     rnnlab_version: str = ""
+    weights: str = "float32"  # or "int8" (`rnnlab export --int8`)
     kind: str = KIND
     format: int = FORMAT
 
@@ -134,6 +136,7 @@ def _validate(data: object, names: set[str]) -> None:
         raise Bad(f"cell: must be one of {CELLS}")
     if data.get("precision", "fp32") not in PRECISIONS:
         raise Bad(f"precision: must be one of {PRECISIONS}")
+    weights(data)
     for key, high in (("layers", MAX_LAYERS), ("units", MAX_UNITS), ("embed", MAX_EMBED)):
         _integer(data[key], key, 1, high)
     _integer(data.get("seed", 0), "seed", 0, MAX_SEED)
