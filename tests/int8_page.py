@@ -74,9 +74,16 @@ async function predict(name, x, batch) {
   return Array.from(await (await model(name)).run(Float32Array.from(x), batch));
 }
 
+// `count` copies of one window, `steps` stateful steps (the page's sampled paths, noise 0).
+async function paths(name, window, count, steps) {
+  const x = new Float32Array(count * window.length);
+  for (let p = 0; p < count; p++) x.set(window, p * window.length);
+  return (await (await model(name)).run(x, count, steps, true)).length;
+}
+
 // Milliseconds per call of each job, the jobs alternated `pairs` times: medians.
 async function timed(jobs, pairs) {
-  const run = { generate, predict, nats };
+  const run = { generate, predict, nats, paths };
   for (const [kind, ...args] of jobs) await run[kind](...args);  // warm-up (and load)
   const times = jobs.map(() => []);
   for (let p = 0; p < pairs; p++) {
@@ -94,7 +101,7 @@ async function loadMs(name) {
   return (await model(name)).loadMs;
 }
 
-window.int8 = { generate, predict, nats, timed, loadMs, ready: true };
+window.int8 = { generate, predict, nats, paths, timed, loadMs, ready: true };
 </script>
 """
 

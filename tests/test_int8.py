@@ -90,8 +90,8 @@ def test_int8_forecasts_and_generates_within_tolerance_of_float32(pair):
 def test_card_says_int8_and_keeps_everything_else(pair):
     float32, int8, _ = pair
     assert float32.card.weights == "float32" and int8.card.weights == "int8"
-    assert {k: v for k, v in float32.card.to_dict().items() if k != "weights"} == \
-        {k: v for k, v in int8.card.to_dict().items() if k != "weights"}
+    assert float32.card.to_dict() == {k: v for k, v in int8.card.to_dict().items()
+                                      if k != "weights"}
 
 
 def test_gru_layers_are_said_to_stay_float32(pair):
@@ -104,14 +104,13 @@ def test_gru_layers_are_said_to_stay_float32(pair):
         assert "GRU layers stay float32" in notes[0] and "no quantized GRU" in notes[0]
 
 
-def test_an_old_card_without_weights_loads_as_float32_and_a_bad_one_is_refused(pair, tmp_path):
-    float32, _, _ = pair
-    proto = onnx.load(str(float32.path))
+def test_a_float32_card_stores_no_weights_field_and_a_bad_one_is_refused(pair, tmp_path):
+    float32, int8, _ = pair
+    stored = {p.key for p in onnx.load(str(float32.path)).metadata_props}
+    assert "rnnlab.weights" not in stored  # a float32 file is what it was before int8
+    proto = onnx.load(str(int8.path))
     props = {p.key: p.value for p in proto.metadata_props}
-    del props["rnnlab.weights"]
-    onnx.helper.set_model_props(proto, props)
-    onnx.save(proto, tmp_path / "old.onnx")
-    assert load(tmp_path / "old.onnx").card.weights == "float32"
+    assert json.loads(props["rnnlab.weights"]) == "int8"
     onnx.helper.set_model_props(proto, {**props, "rnnlab.weights": json.dumps("int4")})
     onnx.save(proto, tmp_path / "bad.onnx")
     with pytest.raises(RnnlabError, match="weights: must be one of"):

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.slow  # Chromium, and the 13 MB text model's float32 tw
 
 
 TEXT, PRICE = "shakespeare-lstm.onnx", "ibm-high-lstm.onnx"
-# Browser (wasm kernels) against onnxruntime in Python (x86 kernels) on the same int8 file:
-# the integer products are exact, the float rescales and activations may differ in the
-# last bits, and a different rounding of an activation's quantization moves a value by
-# one step of its 1/255 range.
-PROBABILITY_TOLERANCE = 0.01
-NATS_TOLERANCE = 0.002
-FORECAST_TOLERANCE = 0.002  # scaled units
+# Browser (wasm kernels) against onnxruntime in Python (x86 kernels: VNNI, AVX2 or AVX-512
+# by machine) on the same int8 file: the float parts differ in the last bits, so an
+# activation can round to the next of its 255 steps; over 251 random windows of the
+# shipped LSTM the largest difference measured was 0.004 (benchmarks/int8_browser.md).
+PROBABILITY_TOLERANCE = 0.02
+NATS_TOLERANCE = 0.005
+FORECAST_TOLERANCE = 0.01  # scaled units
 
 
 @pytest.fixture(scope="module")

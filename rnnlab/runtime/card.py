@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 
 from rnnlab.runtime.calendar import EXCHANGE
-from rnnlab.runtime.card_schema import CELLS, Bad, validate
+from rnnlab.runtime.card_schema import CELLS, Bad, stored_weights, validate
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
 
@@ -95,7 +95,7 @@ class Card:
 
     def to_dict(self) -> dict:
         """JSON-ready nested dict."""
-        return asdict(self)
+        return stored_weights(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "checkpoint") -> Card:

@@ -79,6 +79,13 @@ def weights(card: dict) -> None:
         raise Bad(f"weights: must be one of {WEIGHTS}")
 
 
+def stored_weights(card: dict) -> dict:
+    """``card`` as a file stores it: ``weights`` only when int8, so a float32 card (and an
+    older rnnlab reading it) stays what it was before int8 files."""
+    return card if card.get("weights") == "int8" else {k: v for k, v in card.items()
+                                                        if k != "weights"}
+
+
 def _required(card: dict, key: str, prefix: str = "") -> object:
     if key not in card:
         raise Bad(f"{prefix}{key}: missing")

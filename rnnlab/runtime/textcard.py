@@ -20,6 +20,7 @@ from rnnlab.runtime.card_schema import (
     _integer,
     _number,
     _text,
+    stored_weights,
     weights,
 )
 from rnnlab.runtime.errors import CONTROL, RnnlabError, printable
@@ -72,7 +73,7 @@ class TextCard:
         return self.layers * (2 if self.cell == "lstm" else 1)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return stored_weights(asdict(self))
 
     def to_props(self) -> dict[str, str]:
         """ONNX ``metadata_props``: one JSON value per field."""
