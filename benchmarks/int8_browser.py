@@ -6,7 +6,8 @@ in headless Chromium, for every shipped model.
 Each file in exported/ and its int8 twin (``rnnlab export FILE --int8 -o OUT``) are served
 to a bare page (tests/int8_page.py) that opens them with the live page's own ``TextModel``
 and ``Forecaster``. Per model: the session's creation time, and alternating float32 / int8
-calls (``--pairs`` pairs, medians): a price model's one-step forecasts of 251 windows and
+calls (``--pairs`` pairs, medians; session creation alternated the same way, after
+the wasm has started): a price model's one-step forecasts of 251 windows and
 251 stateful steps of 200 paths (the page's generation, noise 0); the text model's 500
 characters after a newline (batch 1) and its nats/char on the first ``--val-chars``
 characters of the validation part (the text's last 10%), float32 and int8. A price
@@ -71,8 +72,9 @@ def measure(page, name: str, files: dict, pairs: int, val_chars: int) -> dict:
         row["one_step"] = timed("predict", x.ravel().tolist(), WINDOWS)
         if python.arch.features == 1 and not python.arch.skip:
             row["generation"] = timed("paths", x[0].tolist(), PATHS, STEPS)
-    row["load_ms"] = {side: page.evaluate("(n) => window.int8.loadMs(n)", n)
-                      for side, n in (("float32", f32), ("int8", i8))}
+    loads = [{side: page.evaluate("(n) => window.int8.loadMs(n)", n)
+              for side, n in (("float32", f32), ("int8", i8))} for _ in range(pairs)]
+    row["load_ms"] = {side: float(np.median([t[side] for t in loads])) for side in loads[0]}
     return row
 
 

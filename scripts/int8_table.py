@@ -1,6 +1,6 @@
 """int8 against float32 for every shipped model: file size, speed and accuracy, in one run.
 
-    python scripts/int8_table.py [--repeats 5] [--val-chars 20000] [--json]
+    python scripts/int8_table.py [--repeats 5] [--val-chars 20000] [--out PREFIX] [--json]
 
 Each ONNX file in exported/ is written again as int8 (what ``rnnlab export FILE --int8 -o
 OUT`` does) into a temporary folder, and both files are loaded by the runtime (one
@@ -18,8 +18,9 @@ median of the per-pair ratios float32 / int8.
   ``--val-chars`` characters of the validation part (the text's last 10%, as the card
   defines it).
 
-Writes benchmarks/int8.md and benchmarks/int8.json, with the load average before and after;
-``--json`` also prints the JSON.
+Writes benchmarks/int8.md and benchmarks/int8.json (``--out``: other names), with the load
+average before and after, marked "measured under load" when the 1-minute load is above half
+a core; ``--json`` also prints the JSON.
 """
 
 from __future__ import annotations
@@ -177,6 +178,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed pairs per figure")
     parser.add_argument("--val-chars", type=int, default=20_000,
                         help="validation characters the text model is scored on")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="writes OUT.md and OUT.json (default benchmarks/int8)")
     parser.add_argument("--json", action="store_true", help="also print the JSON")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.val_chars < 2:
@@ -191,8 +194,8 @@ def main(argv: list[str] | None = None) -> None:
               "load_after": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
               "cores": os.cpu_count(), "seconds": time.perf_counter() - started,
               "conditions": conditions(loadavg)}
-    write_text(OUT.with_suffix(".json"), json.dumps(result, indent=1) + "\n")
-    write_text(OUT.with_suffix(".md"), markdown(result))
+    write_text(args.out.with_suffix(".json"), json.dumps(result, indent=1) + "\n")
+    write_text(args.out.with_suffix(".md"), markdown(result))
     if args.json:
         print(json.dumps(result, indent=1))
     else:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -179,3 +180,28 @@ def test_python_api_refuses_a_non_boolean_before_writing(tiny, tmp_path):
     with pytest.raises(ArgumentError, match="int8='yes': must be True or False"):
         Trained.load(tiny["pt"]).export(tmp_path / "x.onnx", int8="yes")
     assert not (tmp_path / "x.onnx").exists()
+
+
+@pytest.mark.slow
+def test_table_script_covers_every_shipped_file(tmp_path):
+    import subprocess
+    import sys
+
+    from helpers import SHARED
+
+    if not (SHARED / "tinyshakespeare.txt").is_file():
+        pytest.skip(f"needs the shared data in {SHARED}")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "scripts/int8_table.py", "--repeats", "1",
+                           "--val-chars", "300", "--out", str(tmp_path / "t")], cwd=root,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "t.json").read_text())
+    assert set(result["rows"]) == {p.name for p in (root / "exported").glob("*.onnx")}
+    for name, row in result["rows"].items():
+        lstm = row["cells"] == "lstm"
+        assert (row["bytes"]["int8"] < row["bytes"]["float32"] / 3) == lstm, name
+        assert bool(row["notes"]) == (not lstm), name  # the GRU note
+        if "rmse" in row:  # the float32 file scores what its card says
+            assert row["rmse"]["float32"] == pytest.approx(row["card_rmse"], abs=1e-4)
+    assert "/proc/loadavg" in (tmp_path / "t.md").read_text()
