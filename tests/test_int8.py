@@ -151,12 +151,15 @@ def test_cli_exports_int8_from_checkpoint_and_file_and_says_gru_stays(cli, tiny,
     assert len(err.splitlines()) == 1
     code, out, _ = cli("export", tiny["onnx"], "--int8", "-o", tmp_path / "b.onnx")
     assert code == 0 and load(tmp_path / "b.onnx").card.weights == "int8"
+    assert "format 1, int8 weights" in cli("info", tmp_path / "b.onnx")[1]
+    assert "int8" not in cli("info", tiny["onnx"])[1]
 
 
 def test_text_cli_exports_int8_from_its_file(cli, tiny_text, tmp_path):
     code, out, err = cli("export", tiny_text["onnx"], "--int8", "-o", tmp_path / "t.onnx")
     assert code == 0 and ", int8)" in out and "of the float32 weights" in out and not err
     assert load(tmp_path / "t.onnx").card.weights == "int8"
+    assert "text format 1, int8 weights" in cli("info", tmp_path / "t.onnx")[1]
 
 
 @pytest.mark.parametrize("case", ["int8 again", "int8 file rebuilt", "text file as float",
