@@ -175,7 +175,8 @@ def info(
     typer.echo(f"  data       sha256 {card.data_sha256[:16]}...")
     typer.echo(f"  history    {len(card.history)} days stored, ending {card.history_end}")
     typer.echo(f"  dates      {card.exchange} trading days")
-    typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}")
+    int8 = ", int8 weights" if card.weights == "int8" else ""
+    typer.echo(f"  rnnlab     {card.rnnlab_version}, format {card.format}{int8}")
     m = card.metrics
     for view in ("one_step", "generation"):
         if view not in m:

@@ -72,7 +72,8 @@ def show_text_info(model: TextModel, json_: bool) -> None:
     typer.echo(f"  training   {len(card.history)} epochs in {card.train_seconds / 3600:.2f} h; "
                f"{card.trained_at}")
     typer.echo(f"  command    {card.command}")
-    typer.echo(f"  rnnlab     {card.rnnlab_version}, text format {card.format}")
+    int8 = ", int8 weights" if card.weights == "int8" else ""
+    typer.echo(f"  rnnlab     {card.rnnlab_version}, text format {card.format}{int8}")
     if card.scores:
         from rnnlab.runtime.text.model import TextScore
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -11,6 +12,7 @@ import rnnlab
 from rnnlab.cli.render import emit_json
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.files import check_outputs
+from rnnlab.runtime.text.card import TextCard
 
 
 def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | None,
@@ -51,13 +53,19 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
                              f"({result.chars:,} characters):"))
 
 
-def export_text(checkpoint: Path, output: Path, text: Path | None) -> None:
+def export_text(checkpoint: Path, output: Path, text: Path | None, int8: bool = False) -> None:
     """Export a text checkpoint; with ``text``, score it there first for the card."""
     trained = rnnlab.TrainedText.load(checkpoint)
     if text is not None:
         trained = trained.rescore(text)
-    size = trained.export(output).stat().st_size
-    shape = trained.model.shape
-    typer.echo(f"wrote {output} ({size / 2**20:.1f} MiB): {shape.layers} x "
-               f"{shape.cell.upper()}({shape.units}), {shape.vocab} characters, validation "
-               f"{trained.scores['model']:.4f} nats/char")
+    size = trained.export(output, int8).stat().st_size
+    wrote_text(output, size, replace(trained.card(), weights="int8" if int8 else "float32"))
+
+
+def wrote_text(output: Path, size: int, card: TextCard) -> None:
+    """The line saying which text model was written, and how big."""
+    int8 = card.weights == "int8"
+    typer.echo(f"wrote {output} ({size / 2**20:.1f} MiB{', int8' if int8 else ''}): "
+               f"{card.layers} x {card.cell.upper()}({card.units}), {len(card.vocab)} "
+               f"characters, validation {card.scores['model']:.4f} nats/char"
+               f"{' (of the float32 weights)' if int8 else ''}")

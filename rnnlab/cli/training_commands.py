@@ -171,6 +171,9 @@ def export(
     text: Path = typer.Option(None, "--text", help="Text models: score the checkpoint on this "
                               "file's last 10% beside the n-grams for the card (needed when "
                               "the checkpoint holds no scores)."),
+    int8: bool = typer.Option(False, "--int8", help="int8 weights (onnxruntime's dynamic "
+                              "quantization of LSTM and MatMul; GRU and RNN layers stay "
+                              "float32): a smaller file, the card says int8."),
 ) -> None:
     """Write a checkpoint as one self-describing ONNX file.
 
@@ -179,19 +182,25 @@ def export(
     rnnlab gets the faster generation.
     """
     from rnnlab import Trained, TrainedText
-    from rnnlab.cli.text_training import export_text
+    from rnnlab.cli.text_training import export_text, wrote_text
+    from rnnlab.runtime.text.card import TextCard
+    from rnnlab.training.quantize import export_file
 
     check_outputs({"--output": output}, [checkpoint_path, text])
     if checkpoint_path.suffix != ".onnx" and TrainedText.is_checkpoint(checkpoint_path):
-        return export_text(checkpoint_path, output, text)
+        return export_text(checkpoint_path, output, text, int8)
     if text is not None:
         raise RnnlabError(f"--text: {checkpoint_path} is not a text model's checkpoint")
-    trained = (Trained.from_onnx(checkpoint_path) if checkpoint_path.suffix == ".onnx"
-               else Trained.load(checkpoint_path))
-    card = trained.card
-    size = trained.export(output).stat().st_size
-    typer.echo(f"wrote {output} ({size / 1024:.0f} KiB): {card.architecture.name}, "
-               f"window {card.encoder.window}, target {card.target}")
+    if checkpoint_path.suffix == ".onnx":
+        size, card = export_file(checkpoint_path, output, int8)
+        if isinstance(card, TextCard):
+            return wrote_text(output, size, card)
+    else:
+        trained = Trained.load(checkpoint_path)
+        card = trained.card
+        size = trained.export(output, int8).stat().st_size
+    typer.echo(f"wrote {output} ({size / 1024:.0f} KiB{', int8' if int8 else ''}): "
+               f"{card.architecture.name}, window {card.encoder.window}, target {card.target}")
 
 
 def backtest(

@@ -74,6 +74,7 @@ from rnnlab.training.export import (
     save,
     value_info,
 )
+from rnnlab.training.quantize import to_int8
 
 OPSET = 17
 
@@ -240,9 +241,11 @@ def to_onnx(model: CharNet, card: TextCard) -> onnx.ModelProto:
     return checked(CharGraph(model.cpu().eval()).model(), card)
 
 
-def export(model: CharNet, card: TextCard, path: str | Path) -> int:
-    """Write the ONNX file atomically as a single file; return its size in bytes."""
-    return save(to_onnx(model, card), path)
+def export(model: CharNet, card: TextCard, path: str | Path, int8: bool = False) -> int:
+    """Write the ONNX file atomically as a single file; return its size in bytes.
+    ``int8``: its weights quantized (:mod:`rnnlab.training.quantize`)."""
+    proto = to_onnx(model, card)
+    return save(to_int8(proto, card) if int8 else proto, path)
 
 
 @torch.no_grad()

@@ -27,6 +27,7 @@ from rnnlab.language.chartrain import (
     save,
     train_chars,
 )
+from rnnlab.runtime import arguments
 from rnnlab.runtime.card_checks import Bad
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, printable
 from rnnlab.runtime.text.card import TextCard, check_vocab
@@ -197,12 +198,14 @@ class TrainedText:
             command=self.command, train_seconds=round(float(self.seconds), 1),
             trained_at=self.trained_at, rnnlab_version=__version__)
 
-    def export(self, path: str | Path) -> Path:
-        """Write one self-describing ONNX file for ``rnnlab.load`` (and the browser page)."""
+    def export(self, path: str | Path, int8: bool = False) -> Path:
+        """Write one self-describing ONNX file for ``rnnlab.load`` (and the browser page);
+        ``int8``: with int8 weights (smaller; GRU and RNN layers stay float32)."""
+        arguments.flag("int8", int8)
         if not self.scores:
             raise RnnlabError("export: this checkpoint holds no validation scores for its "
                               "card; give the text it was trained on (--text FILE)")
-        export(self.model, self.card(), path)
+        export(self.model, self.card(), path, int8=int8)
         return Path(path)
 
     def __repr__(self) -> str:

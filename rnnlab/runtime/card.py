@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, fields
 
-from rnnlab.runtime.card_checks import CELLS, Bad, validate
+from rnnlab.runtime.card_checks import CELLS, Bad, stored_weights, validate
 from rnnlab.runtime.errors import RnnlabError, printable
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
 from rnnlab.runtime.prices.calendar import EXCHANGE
@@ -90,11 +90,12 @@ class Card:
     residual_sd: float = 0.0
     exchange: str = EXCHANGE  # whose trading days label forecast and generated dates
     rnnlab_version: str = ""
+    weights: str = "float32"  # or "int8" (`rnnlab export --int8`)
     format: int = FORMAT
 
     def to_dict(self) -> dict:
         """JSON-ready nested dict."""
-        return asdict(self)
+        return stored_weights(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict, source: str = "checkpoint") -> Card:

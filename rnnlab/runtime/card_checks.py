@@ -28,6 +28,7 @@ MAX_VALUE = 1e15
 SHA256 = re.compile(r"[0-9a-f]{64}")
 EXCHANGE_CODE = re.compile(r"[A-Z]{1,8}")
 METRIC_VIEWS = ("one_step", "generation")
+WEIGHTS = ("float32", "int8")  # how a file stores its weights (int8: `rnnlab export --int8`)
 
 
 class Bad(Exception):
@@ -61,6 +62,7 @@ def validate(data: object, fields: set[str]) -> None:
         raise Bad("data_sha256: not 64 lowercase hex digits")
     if card.get("missing", "drop") not in MISSING:
         raise Bad(f"missing: must be one of {MISSING}")
+    weights(card)
     if not EXCHANGE_CODE.fullmatch(str(card.get("exchange", "NYSE"))):
         raise Bad("exchange: must be an exchange code such as NYSE (1 to 8 capitals)")
     for key in ("preset", "rnnlab_version"):
@@ -69,6 +71,19 @@ def validate(data: object, fields: set[str]) -> None:
     _history(card, len(columns))
     _number(card.get("residual_sd", 0.0), "residual_sd", 0.0, MAX_NOISE)
     _metrics(_dict(card.get("metrics", {}), "metrics"))
+
+
+def weights(card: dict) -> None:
+    """``weights``, absent in files from before int8: float32."""
+    if card.get("weights", "float32") not in WEIGHTS:
+        raise Bad(f"weights: must be one of {WEIGHTS}")
+
+
+def stored_weights(card: dict) -> dict:
+    """``card`` as a file stores it: ``weights`` only when int8, so a float32 card (and an
+    older rnnlab reading it) stays what it was before int8 files."""
+    return card if card.get("weights") == "int8" else {k: v for k, v in card.items()
+                                                        if k != "weights"}
 
 
 def _required(card: dict, key: str, prefix: str = "") -> object:

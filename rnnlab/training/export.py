@@ -91,6 +91,9 @@ def from_onnx(path: str | Path) -> tuple[Forecaster, Card]:
     from rnnlab.runtime.forecaster import load
 
     card = load(path).card  # checks the file, its card, and its graph's inputs
+    if not isinstance(card, Card) or card.weights != "float32":
+        raise RnnlabError(f"{path}: not a float32 forecaster's file; give the .onnx file "
+                          "`rnnlab export` wrote without --int8")
     arch = card.architecture
     stored = {t.name: numpy_helper.to_array(t)
               for t in onnx.load(str(path), load_external_data=False).graph.initializer}
@@ -392,6 +395,10 @@ def to_onnx(model: Forecaster, card: Card) -> onnx.ModelProto:
     return checked(GraphBuilder(model.cpu().eval()).model(), card)
 
 
-def export(model: Forecaster, card: Card, path: str | Path) -> int:
-    """Write the ONNX file atomically as a single file; return its size in bytes."""
-    return save(to_onnx(model, card), path)
+def export(model: Forecaster, card: Card, path: str | Path, int8: bool = False) -> int:
+    """Write the ONNX file atomically as a single file; return its size in bytes.
+    ``int8``: its weights quantized (:mod:`rnnlab.training.quantize`)."""
+    from rnnlab.training.quantize import to_int8  # it builds on this module
+
+    proto = to_onnx(model, card)
+    return save(to_int8(proto, card) if int8 else proto, path)

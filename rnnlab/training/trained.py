@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rnnlab.runtime import arguments
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError, warn
 from rnnlab.runtime.extras import require
@@ -93,10 +94,11 @@ class Trained:
         checkpoint.save(path, self.model, self.card, self.recipe)
         return path
 
-    def export(self, path: str | Path) -> Path:
-        """Write the model as one self-describing ONNX file for ``rnnlab.load``."""
+    def export(self, path: str | Path, int8: bool = False) -> Path:
+        """Write the model as one self-describing ONNX file for ``rnnlab.load``;
+        ``int8``: with int8 weights (smaller; GRU and RNN layers stay float32)."""
         path = Path(path)
-        export(self.model, self.card, path)
+        export(self.model, self.card, path, int8=arguments.flag("int8", int8))
         return path
 
     def __repr__(self) -> str:

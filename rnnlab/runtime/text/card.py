@@ -20,6 +20,8 @@ from rnnlab.runtime.card_checks import (
     _integer,
     _number,
     _text,
+    stored_weights,
+    weights,
 )
 from rnnlab.runtime.errors import CONTROL, RnnlabError, printable
 
@@ -62,6 +64,7 @@ class TextCard:
     train_seconds: float = 0.0
     trained_at: str = ""
     rnnlab_version: str = ""
+    weights: str = "float32"  # or "int8" (`rnnlab export --int8`)
     kind: str = KIND
     format: int = FORMAT
 
@@ -70,7 +73,7 @@ class TextCard:
         return self.layers * (2 if self.cell == "lstm" else 1)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return stored_weights(asdict(self))
 
     def to_props(self) -> dict[str, str]:
         """ONNX ``metadata_props``: one JSON value per field."""
@@ -134,6 +137,7 @@ def _validate(data: object, names: set[str]) -> None:
         raise Bad(f"cell: must be one of {CELLS}")
     if data.get("precision", "fp32") not in PRECISIONS:
         raise Bad(f"precision: must be one of {PRECISIONS}")
+    weights(data)
     for key, high in (("layers", MAX_LAYERS), ("units", MAX_UNITS), ("embed", MAX_EMBED)):
         _integer(data[key], key, 1, high)
     _integer(data.get("seed", 0), "seed", 0, MAX_SEED)
