@@ -37,7 +37,7 @@ from rnnlab.runtime.files import write_text  # noqa: E402
 from rnnlab.runtime.forecaster import load  # noqa: E402
 from rnnlab.runtime.text.card import TextCard  # noqa: E402
 from rnnlab.runtime.text.corpus import read_text, split  # noqa: E402
-from rnnlab.training.quantize import export_file  # noqa: E402
+from rnnlab.training.export import export_file  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "benchmarks" / "int8_browser"

@@ -42,7 +42,7 @@ from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.files import write_text
 from rnnlab.runtime.text.card import TextCard
 from rnnlab.runtime.text.corpus import read_text, split
-from rnnlab.training.quantize import export_file
+from rnnlab.training.export import export_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"

@@ -11,7 +11,7 @@ from int8_page import ROOT, make_page, missing
 
 from rnnlab.runtime.forecaster import load
 from rnnlab.runtime.text.noise import uniforms
-from rnnlab.training.quantize import export_file
+from rnnlab.training.export import export_file
 
 pytestmark = pytest.mark.slow  # Chromium, and the 13 MB text model's float32 twin
 

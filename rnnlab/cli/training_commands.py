@@ -184,7 +184,7 @@ def export(
     from rnnlab import Trained, TrainedText
     from rnnlab.cli.text_training import export_text, wrote_text
     from rnnlab.runtime.text.card import TextCard
-    from rnnlab.training.quantize import export_file
+    from rnnlab.training.export import export_file
 
     check_outputs({"--output": output}, [checkpoint_path, text])
     if checkpoint_path.suffix != ".onnx" and TrainedText.is_checkpoint(checkpoint_path):

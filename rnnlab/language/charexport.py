@@ -68,12 +68,11 @@ from rnnlab.runtime.text.card import TextCard
 from rnnlab.training.export import (
     GATE_ORDER,
     OPS,
-    checked,
     onnx_model,
     permute_gates,
-    save,
     value_info,
 )
+from rnnlab.training.onnx_file import checked, save
 from rnnlab.training.quantize import to_int8
 
 OPSET = 17

@@ -41,6 +41,7 @@ Everything else (window, scaler, history...) is in ``metadata_props``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,10 @@ from torch import nn
 
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import RnnlabError, printable
-from rnnlab.runtime.files import atomic_path
+from rnnlab.runtime.text.card import TextCard
 from rnnlab.training.network import Forecaster
+from rnnlab.training.onnx_file import checked, save
+from rnnlab.training.quantize import export_int8, to_int8
 
 OPSET = 17
 OPS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -375,21 +378,6 @@ def _uses(nodes, name: str) -> bool:
     return False
 
 
-def checked(proto: onnx.ModelProto, card) -> onnx.ModelProto:
-    """``proto`` with ``card`` (anything with ``to_props()``) as its metadata, checked in
-    full: what every rnnlab exporter (forecasters, character models) ships."""
-    helper.set_model_props(proto, card.to_props())
-    onnx.checker.check_model(proto, full_check=True)
-    return proto
-
-
-def save(proto: onnx.ModelProto, path: str | Path) -> int:
-    """Write ``proto`` atomically as a single file; return its size in bytes."""
-    with atomic_path(path) as temp:
-        onnx.save_model(proto, temp, save_as_external_data=False)
-    return Path(path).stat().st_size
-
-
 def to_onnx(model: Forecaster, card: Card) -> onnx.ModelProto:
     """The checked ONNX model of ``model``, with ``card`` as its metadata."""
     return checked(GraphBuilder(model.cpu().eval()).model(), card)
@@ -398,7 +386,24 @@ def to_onnx(model: Forecaster, card: Card) -> onnx.ModelProto:
 def export(model: Forecaster, card: Card, path: str | Path, int8: bool = False) -> int:
     """Write the ONNX file atomically as a single file; return its size in bytes.
     ``int8``: its weights quantized (:mod:`rnnlab.training.quantize`)."""
-    from rnnlab.training.quantize import to_int8  # it builds on this module
-
     proto = to_onnx(model, card)
     return save(to_int8(proto, card) if int8 else proto, path)
+
+
+def export_file(source: str | Path, output: str | Path, int8: bool) -> tuple[int, Card | TextCard]:
+    """Write an rnnlab .onnx file again; return the size in bytes and its card.
+
+    A forecaster gets this version's graph (``int8``: quantized), from its weights and card
+    (:func:`from_onnx`). A text model keeps its graph, so its file
+    is written again only as int8.
+    """
+    from rnnlab.runtime.forecaster import load
+
+    card = load(source).card  # the file, its card and its graph's inputs, checked
+    if not isinstance(card, TextCard):
+        model, card = from_onnx(source)
+        return export(model, card, output, int8=int8), card
+    if not int8:
+        raise RnnlabError(f"{source}: a text model's file is written again only with --int8; "
+                          "export its checkpoint for this version's graph")
+    return export_int8(onnx.load(str(source)), card, output), replace(card, weights="int8")

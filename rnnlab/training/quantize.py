@@ -37,7 +37,7 @@ import onnx
 from onnx import numpy_helper
 
 from rnnlab.runtime.errors import RnnlabError
-from rnnlab.training.export import checked, save
+from rnnlab.training.onnx_file import checked, save
 
 QUANTIZED = {"LSTM": "DynamicQuantizeLSTM", "MatMul": "MatMulInteger"}
 FLOAT_RECURRENT = ("GRU", "RNN")  # no quantized operator in onnxruntime
@@ -173,24 +173,3 @@ def to_int8(proto: onnx.ModelProto, card: Any) -> onnx.ModelProto:
 def export_int8(proto: onnx.ModelProto, card: Any, path: str | Path) -> int:
     """Write the int8 file of ``proto`` atomically; return its size in bytes."""
     return save(to_int8(proto, card), path)
-
-
-def export_file(source: str | Path, output: str | Path, int8: bool) -> tuple[int, Any]:
-    """Write an rnnlab .onnx file again; return the size in bytes and its card.
-
-    A forecaster gets this version's graph (``int8``: quantized), from its weights and card
-    (:func:`rnnlab.training.export.from_onnx`). A text model keeps its graph, so its file
-    is written again only as int8.
-    """
-    from rnnlab.runtime.forecaster import load
-    from rnnlab.runtime.text.card import TextCard
-    from rnnlab.training.export import export, from_onnx
-
-    card = load(source).card  # the file, its card and its graph's inputs, checked
-    if not isinstance(card, TextCard):
-        model, card = from_onnx(source)
-        return export(model, card, output, int8=int8), card
-    if not int8:
-        raise RnnlabError(f"{source}: a text model's file is written again only with --int8; "
-                          "export its checkpoint for this version's graph")
-    return export_int8(onnx.load(str(source)), card, output), replace(card, weights="int8")
