@@ -22,8 +22,8 @@ import numpy as np
 
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
-from rnnlab.runtime.metrics import compare, format_table
 from rnnlab.runtime.prices.table import read_csv
+from rnnlab.runtime.scores.metrics import compare, format_table
 
 CELLS = ("lstm", "gru")
 SAMPLES = 100

@@ -19,9 +19,9 @@ from functools import cache
 from pathlib import Path
 
 from rnnlab.jobs.report import markdown, summarize_folds
-from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.runtime.scores.baselines import score_one_step
 from rnnlab.training.data import load_split
 from rnnlab.training.presets import preset
 

@@ -6,7 +6,7 @@ generating baselines, and check the generation goals of issue 22.
 Writes tutorial/results/generation-scores.md and .json: for each ticker, 251 trading days
 generated from the history before 2017-01-01 (the last day 2016-12-30), as
 ``rnnlab generate --csv TICKER.csv --start 2017-01-01`` does (200 stateful sampled paths,
-seed 0), scored as distributions (:mod:`rnnlab.runtime.paths`).
+seed 0), scored as distributions (:mod:`rnnlab.runtime.scores.paths`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.forecaster import load
-from rnnlab.runtime.paths import PATHS
+from rnnlab.runtime.scores.paths import PATHS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "tutorial" / "results"

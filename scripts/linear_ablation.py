@@ -1,7 +1,7 @@
 """Where the gain over persistence comes from: linear baselines on fewer or more inputs.
 
 For every ticker and test year, each linear model is ridge regression fit on the days
-before the year (exactly rnnlab's linear baseline, :mod:`rnnlab.runtime.baselines`), scored
+before the year (exactly rnnlab's linear baseline, :mod:`rnnlab.runtime.scores.baselines`), scored
 on the year's days beside persistence; then the coefficients of the one-day model on IBM.
 
     python scripts/linear_ablation.py [tutorial/results/backtest-ohlc-gru.json] \
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.baselines import close_anchored_forecasts, fit_linear, linear_forecasts
 from rnnlab.runtime.errors import DataWarning
-from rnnlab.runtime.metrics import scores
 from rnnlab.runtime.preprocessing import Encoder
 from rnnlab.runtime.prices.table import read_csv
+from rnnlab.runtime.scores.baselines import close_anchored_forecasts, fit_linear, linear_forecasts
+from rnnlab.runtime.scores.metrics import scores
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TICKERS = ("IBM", "AAPL", "GOOGL")

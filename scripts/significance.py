@@ -1,6 +1,6 @@
 """How sure is "ohlc-gru beats the linear model on its own inputs"? Per ticker-year and
 pooled: the RMSE ratio of the model to each baseline, its 95% moving-block bootstrap
-interval and a Diebold-Mariano test (rnnlab.runtime.significance).
+interval and a Diebold-Mariano test (rnnlab.runtime.scores.significance).
 
     python scripts/significance.py [DATA_FOLDER]
 
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from rnnlab.runtime.baselines import baseline_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
 from rnnlab.runtime.prices.table import read_csv
-from rnnlab.runtime.significance import compare_losses
+from rnnlab.runtime.scores.baselines import baseline_forecasts
+from rnnlab.runtime.scores.significance import compare_losses
 from rnnlab.training.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 from helpers import write_prices
 
-from rnnlab.runtime.baselines import baseline_forecasts, fit_ridge
 from rnnlab.runtime.forecaster import load
-from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.preprocessing import TRANSFORMS, Encoder
 from rnnlab.runtime.prices.calendar import EXCHANGE, exchange_holidays, trading_days_after
 from rnnlab.runtime.prices.table import Prices, read_csv
+from rnnlab.runtime.scores.baselines import baseline_forecasts, fit_ridge
+from rnnlab.runtime.scores.metrics import compare
 from rnnlab.runtime.shipped import SHIPPED, shipped_path
 
 

@@ -9,7 +9,9 @@ import math
 import numpy as np
 import pytest
 
-from rnnlab.runtime.baselines import (
+from rnnlab.runtime.errors import DataWarning
+from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.runtime.scores.baselines import (
     PENALTIES,
     baseline_forecasts,
     close_anchored_forecasts,
@@ -18,9 +20,7 @@ from rnnlab.runtime.baselines import (
     ridge,
     score_one_step,
 )
-from rnnlab.runtime.errors import DataWarning
-from rnnlab.runtime.metrics import compare, format_table, scores
-from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.runtime.scores.metrics import compare, format_table, scores
 from rnnlab.training.data import load_split
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import rnnlab
-from rnnlab.runtime.conformal import half_width
+from rnnlab.runtime.scores.conformal import half_width
 
 
 def test_the_half_width_is_the_conformal_rank():

@@ -148,8 +148,8 @@ def test_linear_plus_recurrent_model_exports_with_its_skip(tmp_path):
     after a training step the export still equals PyTorch, and it refuses to generate."""
     from helpers import write_prices
 
-    from rnnlab.runtime.baselines import fit_linear, linear_forecasts
     from rnnlab.runtime.errors import RnnlabError
+    from rnnlab.runtime.scores.baselines import fit_linear, linear_forecasts
     from rnnlab.training.run import start_from_linear
 
     csv = write_prices(tmp_path / "p.csv", days=160)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import IBM
 
-from rnnlab.runtime.paths import coverage, crps, naive_paths, pinball, score_paths
+from rnnlab.runtime.scores.paths import coverage, crps, naive_paths, pinball, score_paths
 
 
 def test_crps_by_hand_and_by_its_definition():

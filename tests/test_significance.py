@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from rnnlab.runtime.significance import (
+from rnnlab.runtime.scores.significance import (
     block_bootstrap,
     compare_losses,
     diebold_mariano,

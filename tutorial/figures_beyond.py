@@ -19,10 +19,10 @@ import numpy as np
 from figures_forecasting import SPLIT, prices
 from matplotlib.figure import Figure
 
-from rnnlab.runtime.baselines import fit_linear, linear_forecasts
 from rnnlab.runtime.errors import DataWarning
 from rnnlab.runtime.preprocessing import Encoder
 from rnnlab.runtime.prices.table import Prices, read_csv
+from rnnlab.runtime.scores.baselines import fit_linear, linear_forecasts
 
 RESULTS = Path(__file__).resolve().parent / "results"
 WHOLE_DAY = ("High", "Open", "Low", "Close")

@@ -9,8 +9,8 @@ import typer
 from rnnlab.cli.render import emit_json, write_table
 from rnnlab.runtime.files import check_outputs
 from rnnlab.runtime.forecaster import MAX_STEPS, load
-from rnnlab.runtime.metrics import format_table
-from rnnlab.runtime.paths import PATHS, format_paths_table
+from rnnlab.runtime.scores.metrics import format_table
+from rnnlab.runtime.scores.paths import PATHS, format_paths_table
 from rnnlab.runtime.shipped import DEFAULT, FORECASTER, SHIPPED, TEXT_SHIPPED, resolve
 from rnnlab.runtime.text.model import MAX_CHARS, TextModel
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from rnnlab.jobs.store import FoldKey
-from rnnlab.runtime.baselines import one_step_baselines
-from rnnlab.runtime.metrics import BASELINES
 from rnnlab.runtime.prices.table import Prices
+from rnnlab.runtime.scores.baselines import one_step_baselines
+from rnnlab.runtime.scores.metrics import BASELINES
 from rnnlab.training.presets import Recipe
 from rnnlab.version import __version__
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from rnnlab.runtime.extras import require
-from rnnlab.runtime.metrics import BASELINES, scores
-from rnnlab.runtime.significance import compare_losses
+from rnnlab.runtime.scores.metrics import BASELINES, scores
+from rnnlab.runtime.scores.significance import compare_losses
 
 
 def summarize_folds(results: list[dict]) -> list[dict]:
@@ -97,7 +97,7 @@ def significance(folds: list[dict]) -> list[dict]:
     """How sure each RMSE ratio is: per ticker, preset and year, then pooled per preset, the
     ratio of the model to each baseline with its 95% moving-block bootstrap interval and a
     Diebold-Mariano test (squared-error loss, HAC variance, horizon 1; see
-    :mod:`rnnlab.runtime.significance`).
+    :mod:`rnnlab.runtime.scores.significance`).
 
     A day's model loss is the mean over seeds of its squared error; days no score counts
     (a filled target) are left out. Folds stored without their baselines' daily forecasts

@@ -17,18 +17,18 @@ import numpy as np
 import onnxruntime as ort
 
 from rnnlab.runtime import arguments
-from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.card_checks import MAX_SEED
-from rnnlab.runtime.conformal import calibrate
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
 from rnnlab.runtime.forecasts import Forecast, Generated
-from rnnlab.runtime.paths import PATHS, compare_paths
-from rnnlab.runtime.plausibility import warn_beyond_training, warn_implausible
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS
 from rnnlab.runtime.prices.calendar import trading_days_after
 from rnnlab.runtime.prices.sources import PriceSource, check_source, read_prices
 from rnnlab.runtime.prices.table import Prices, check_positive
+from rnnlab.runtime.scores.baselines import score_one_step
+from rnnlab.runtime.scores.conformal import calibrate
+from rnnlab.runtime.scores.paths import PATHS, compare_paths
+from rnnlab.runtime.scores.plausibility import warn_beyond_training, warn_implausible
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED, TEXT_SHIPPED, resolve
 from rnnlab.runtime.text.card import TextCard, is_text
 from rnnlab.runtime.text.model import TextModel
@@ -174,7 +174,7 @@ class Model:
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.
             interval: a nominal coverage (e.g. 0.9) for split-conformal intervals,
                 calibrated on the one-step errors of the 250 days before ``start``
-                (``rnnlab.runtime.conformal``), or None for none.
+                (``rnnlab.runtime.scores.conformal``), or None for none.
 
         Returns:
             ``Forecast`` with ``(days,)`` prices and scores beside the baselines (and
@@ -249,7 +249,7 @@ class Model:
             start: a date (as ``forecast`` takes): start from the days of ``history``
                 before it, and score the paths against the real days from it (so some
                 must follow it) as distributions (CRPS, 50%/90% band coverage, pinball
-                loss, median-path RMSE; ``rnnlab.runtime.paths``) beside two generators
+                loss, median-path RMSE; ``rnnlab.runtime.scores.paths``) beside two generators
                 that know nothing: flat with a naive fan and a drift walk, both resampling
                 the history's daily returns.
             missing: for a CSV or DataFrame: ``"drop"`` or ``"ffill"`` empty cells.

@@ -125,7 +125,7 @@ class Generated:
         sampled: whether the paths are noisy samples (``samples > 0``).
         actual: ``(scored,)`` real prices on the first ``scored`` dates (may be empty).
         scores: on those days, the paths scored as distributions beside the generating
-            baselines (``rnnlab.runtime.paths.compare_paths``: CRPS, coverage of the
+            baselines (``rnnlab.runtime.scores.paths.compare_paths``: CRPS, coverage of the
             50% and 90% bands, pinball loss, median-path RMSE), or None.
         model: the file name of the model that generated.
     """

@@ -1,5 +1,5 @@
 """Score a trained model on the test days, beside the baselines (linear,
-close-anchored, persistence, flat; see :mod:`rnnlab.runtime.baselines`).
+close-anchored, persistence, flat; see :mod:`rnnlab.runtime.scores.baselines`).
 
 Two views of the same days:
 
@@ -8,7 +8,7 @@ Two views of the same days:
 - ``generation``: the whole test period generated free-running from the true
   last ``window`` training days: ``PATHS`` sampled paths (windowed, the noise of
   ``card.residual_sd``, seed 0) and the path of the mean one-step forecast, scored
-  as distributions beside the generating baselines (:mod:`rnnlab.runtime.paths`).
+  as distributions beside the generating baselines (:mod:`rnnlab.runtime.scores.paths`).
   (The notebook starts from ``X_train[-1]``, a window that ends one day early, so
   its first value really is for the last training day; rnnlab starts from the
   window that ends on the last training day.)
@@ -22,10 +22,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from rnnlab.runtime.baselines import score_one_step
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.generation import windowed_loop
-from rnnlab.runtime.paths import PATHS, compare_paths
+from rnnlab.runtime.scores.baselines import score_one_step
+from rnnlab.runtime.scores.paths import PATHS, compare_paths
 from rnnlab.training.data import Split
 from rnnlab.training.network import Forecaster
 from rnnlab.training.results import Evaluation

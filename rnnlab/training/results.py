@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 
 from rnnlab.runtime.forecasts import rmse_line, span
-from rnnlab.runtime.metrics import format_table
-from rnnlab.runtime.paths import format_paths_table
 from rnnlab.runtime.prices.frames import date_frame
+from rnnlab.runtime.scores.metrics import format_table
+from rnnlab.runtime.scores.paths import format_paths_table
 
 VIEWS = ("one_step", "generation")
 

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from rnnlab.runtime.baselines import fit_linear
 from rnnlab.runtime.card import Architecture, Card
 from rnnlab.runtime.card_checks import MAX_SEED
 from rnnlab.runtime.errors import in_range
 from rnnlab.runtime.preprocessing import POSITIVE_TRANSFORMS, Encoder
 from rnnlab.runtime.prices.table import check_positive
+from rnnlab.runtime.scores.baselines import fit_linear
 from rnnlab.training.data import Split
 from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device

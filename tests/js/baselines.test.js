@@ -1,4 +1,4 @@
-// The linear and close-anchored baselines against rnnlab/runtime/baselines.py: each
+// The linear and close-anchored baselines against rnnlab/runtime/scores/baselines.py: each
 // shipped model's encoder on a random walk, and a ridge that meets a singular system.
 import assert from "node:assert/strict";
 import { test } from "node:test";

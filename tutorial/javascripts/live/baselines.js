@@ -1,5 +1,5 @@
 // Baselines that read what a model reads, fit on the rows before the first forecast day,
-// as rnnlab/runtime/baselines.py fits them: `linear` (ridge on the model's own input
+// as rnnlab/runtime/scores/baselines.py fits them: `linear` (ridge on the model's own input
 // window, its penalty chosen on the most recent HOLDOUT of the training windows) and
 // `close-anchored` (where Close is an input beside another target).
 

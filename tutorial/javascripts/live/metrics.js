@@ -1,5 +1,5 @@
 // Accuracy in price units beside the naive baselines on the same days, as
-// rnnlab/runtime/metrics.py computes it: persistence (tomorrow = today) and flat
+// rnnlab/runtime/scores/metrics.py computes it: persistence (tomorrow = today) and flat
 // (every day = the last price known before the period).
 
 /** RMSE, MAE (price units) and MAPE (percent) of `predicted` against `actual`. */
@@ -27,7 +27,7 @@ export function compare(actual, predictions, previous, lastKnown) {
 
 /**
  * Generated paths scored as a distribution of each day's price, as
- * rnnlab/runtime/paths.py's score_paths: sample CRPS, the shares of days inside the
+ * rnnlab/runtime/scores/paths.py's score_paths: sample CRPS, the shares of days inside the
  * central 50% and 90% bands, the pinball loss over the 5, 25, 50, 75, 95% quantiles, and
  * the median path's RMSE. `paths` is an array of paths (each at least `actual.length`).
  */

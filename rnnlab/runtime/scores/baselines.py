@@ -11,7 +11,7 @@ runtime fits them too, on the rows of a CSV before its first forecast day):
   tomorrow's target is today's Close times the training days' mean ratio,
   ``Close_t exp(mean_s log(target_{s+1} / Close_s))``.
 
-Persistence and flat are in :mod:`rnnlab.runtime.metrics`.
+Persistence and flat are in :mod:`rnnlab.runtime.scores.metrics`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnlab.runtime.metrics import compare
 from rnnlab.runtime.preprocessing import Encoder
+from rnnlab.runtime.scores.metrics import compare
 
 HOLDOUT = 0.2
 # Fewer training windows than this before the first forecast day: no linear baseline.

@@ -4,7 +4,7 @@
 - flat: every day = the last price known before the period started.
 
 The baselines that read a model's inputs (linear, close-anchored) are in
-:mod:`rnnlab.runtime.baselines`.
+:mod:`rnnlab.runtime.scores.baselines`.
 """
 
 from __future__ import annotations
