@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import SHARED
+from helpers import SHARED, assert_scores_close
 
 from rnnlab.runtime.errors import DataWarning, RnnlabError
 from rnnlab.runtime.model import load
@@ -26,20 +26,65 @@ PRESETS = {"lstm": "seed-lstm", "gru": "seed-gru", "ohlc-gru": "ohlc-gru",
 
 
 @pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_models_are_small(name):
+    assert shipped_path(name).stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
 def test_shipped_models_are_their_presets(name):
-    path = shipped_path(name)
-    assert path.stat().st_size < 1_000_000
-    card = load(path).card
+    card = load(shipped_path(name)).card
     assert (card.preset, card.seed, card.target) == (PRESETS[name], 0, "High")
     assert (card.train_start, card.train_end) == ("2006-01-03", "2016-12-30")
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_score_the_days_of_2017(name):
+    card = load(shipped_path(name)).card
     one_step = card.metrics["one_step"]
     # The High-only models see all 251 days of 2017; ohlc-gru drops 2017-07-31 (no Open/Low).
     days, persistence, flat = (251, 1.539, 14.657) if name != "ohlc-gru" else (250, 1.542, 14.622)
     assert card.metrics["days"] == days
     assert one_step["persistence"]["rmse"] == pytest.approx(persistence, abs=1e-3)
     assert one_step["flat"]["rmse"] == pytest.approx(flat, abs=1e-3)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_baselines_are_what_the_library_computes(name, ibm_csv):
+    """Every baseline a card stores is what the runtime computes today on the card's test
+    days: the one-step baselines from ``forecast``, the path baselines from ``generate``.
+    (lstm and gru predate the path baselines: their generation view holds the one-step
+    rows, added after training, the weights untouched.)"""
+    model = load(name)
+    card = model.card
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # IBM 2017-07-31 has no Open/Low
+        prices = read_prices(ibm_csv, card.encoder.columns, card.missing)
+    one_step = {k: v for k, v in model.forecast(prices, start=card.split).scores.items()
+                if k != "model"}
+    # ridge solves and sums over sampled paths: numpy's build and thread count move the
+    # last digits (1e-14 seen), 1e-9 relative allows that and nothing more
+    stored = {k: v for k, v in card.metrics["one_step"].items() if k != "model"}
+    assert_scores_close(stored, one_step, rel=1e-9)
+    if "generation" in card.metrics:
+        paths = model.generate(card.metrics["days"], prices, start=card.split).scores
+        computed = {**one_step, **paths}
+        stored = {k: v for k, v in card.metrics["generation"].items()
+                  if k not in ("model", "mean-forecast path")}  # the model's, not baselines
+        assert stored and stored.keys() <= computed.keys()
+        assert_scores_close(stored, {k: computed[k] for k in stored}, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_carry_the_linear_baseline_and_a_residual_spread(name):
+    card = load(shipped_path(name)).card
+    one_step = card.metrics["one_step"]
     assert "linear" in one_step and ("close-anchored" in one_step) == (name == "ohlc-gru")
     assert card.residual_sd > 0
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_model_card_describes_every_shipped_model(name):
+    path = shipped_path(name)
     assert f"`{path.name}`" in (ROOT / "exported" / "MODEL_CARD.md").read_text()
 
 
