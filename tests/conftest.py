@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -23,17 +25,30 @@ def prices_csv(tmp_path: Path) -> Path:
     return write_prices(tmp_path / "prices.csv")
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run ``rnnlab ARGS`` in-process: (exit code, stdout, stderr)."""
+def exit_code(*args: str) -> int:
+    """Run ``rnnlab ARGS`` in-process; its exit code."""
     from rnnlab.cli import main
 
     try:
         main([str(a) for a in args])
-        code = 0
     except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``rnnlab ARGS`` in-process: (exit code, stdout, stderr)."""
+    code = exit_code(*args)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def run_cli_once(*args: str) -> tuple[int, str, str]:
+    """:func:`run_cli` for a fixture wider than one test (capsys is a test's own)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = exit_code(*args)
+    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
