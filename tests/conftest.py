@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from helpers import IBM, SHARED, write_prices
+from helpers import IBM, SHARED, exit_code, write_prices
 
 pytest_plugins = ["language_fixtures"]  # the tiny text model (tests/test_language_*.py)
 
@@ -25,30 +23,11 @@ def prices_csv(tmp_path: Path) -> Path:
     return write_prices(tmp_path / "prices.csv")
 
 
-def exit_code(*args: str) -> int:
-    """Run ``rnnlab ARGS`` in-process; its exit code."""
-    from rnnlab.cli import main
-
-    try:
-        main([str(a) for a in args])
-    except SystemExit as done:
-        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    return 0
-
-
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``rnnlab ARGS`` in-process: (exit code, stdout, stderr)."""
     code = exit_code(*args)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def run_cli_once(*args: str) -> tuple[int, str, str]:
-    """:func:`run_cli` for a fixture wider than one test (capsys is a test's own)."""
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = exit_code(*args)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
