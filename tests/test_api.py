@@ -94,6 +94,7 @@ def test_history_frame_has_one_row_per_epoch(tiny):
     assert list(losses.index) == [1, 2] and (losses["loss"] > 0).all()
 
 
+@pytest.mark.slow  # evaluates a 4 x LSTM(50) twice, 200 sampled paths each
 def test_scores_do_not_depend_on_the_thread_count(tmp_path):
     # An untrained 4 x LSTM(50) is enough: its matrix products are wide enough that two
     # threads add their partial sums in another order (the 9th digit of the RMSE moves

@@ -120,6 +120,7 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
         ResultStore(newer)
 
 
+@pytest.mark.slow  # trains a backtest's folds in worker processes first
 def test_report_prints_the_stored_tables_without_training(tmp_path, csv, cli, trained):
     store = tmp_path / "bt.sqlite"
     args = ["backtest", "--csv", csv, "--preset", "seed-gru", "--years", "2015,2016",

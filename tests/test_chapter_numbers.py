@@ -70,6 +70,7 @@ def test_gradient_table_is_what_the_command_computes() -> None:
     assert text == gradients.markdown(gradients.measure(), command)
 
 
+@pytest.mark.slow  # reruns a cell of chapter 2's adding experiment
 def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
     text = (ROOT / ADDING).read_text(encoding="utf-8")
     assert written_by(text) == f"python -m rnnlab.experiments.longlag --out {ADDING}"

@@ -39,6 +39,7 @@ def test_every_chapter_links_a_notebook_of_its_code() -> None:
         assert ("figures/" in chapter.read_text()) == bool(figures), chapter.name
 
 
+@pytest.mark.slow  # a chapter run in a fresh Jupyter kernel
 @pytest.mark.parametrize("stem", ["01-rnn", "04-gru"])
 def test_chapter_runs_as_a_notebook(stem: str) -> None:
     nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[dev]'")

@@ -135,6 +135,7 @@ def test_shipped_defaults_are_scale_free_on_any_ticker(name, ticker):
         assert (model.generate(251, before, samples=20).values > 0).all()
 
 
+@pytest.mark.slow  # builds a wheel with pip
 def test_wheel_carries_the_shipped_models(tmp_path):
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                "-w", str(tmp_path), str(ROOT)]
