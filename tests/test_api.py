@@ -288,14 +288,19 @@ def test_generate_samples_prints_the_band_beside_the_median(cli, tiny):
     assert "median of 40 sampled paths and their 5-95% band" in text
 
 
-def test_results_have_a_short_repr(tiny):
-    model = rnnlab.load()
-    text = repr(model.generate(steps=251, samples=100))
+def test_a_generated_path_has_a_short_repr():
+    text = repr(rnnlab.load().generate(steps=251, samples=100))
     assert text == ("Generated(ibm-high-return-gru.onnx: stateful, 100 sampled paths x 251 steps, "
                     "2017-01-03 to 2017-12-29, from 2016-12-30 166.70; no real days to score)")
+
+
+def test_a_forecast_has_a_short_repr(tiny):
     forecast = repr(rnnlab.load(tiny["onnx"]).forecast(tiny["csv"]))
     assert forecast.startswith("Forecast(tiny.onnx: one step ahead, 2015-08-03 to 2015-11-04")
     assert "RMSE model " in forecast and "persistence" in forecast and len(forecast) < 300
+
+
+def test_an_evaluation_has_a_short_repr(tiny):
     evaluation = repr(tiny["run"].evaluate())
     assert evaluation.startswith("Evaluation(2015-08-03 to 2015-11-04, 68 days; one-step RMSE")
     assert "; generation RMSE model " in evaluation and len(evaluation) < 300
