@@ -122,6 +122,7 @@ def test_chapter_includes_its_results_and_no_page_types_their_numbers(chapter: s
         assert not typed, f"pages type numbers of {path}: {typed}"
 
 
+@pytest.mark.slow  # recomputes each figure's numbers on the whole IBM file
 @pytest.mark.skipif(not IBM.is_file(), reason="needs the real IBM price file")
 @pytest.mark.parametrize("figure", sorted(FIGURES))
 def test_figure_numbers_are_what_the_figure_computes(

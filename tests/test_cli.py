@@ -20,6 +20,7 @@ def is_png(path) -> bool:
     return path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow  # trains the seeds in worker processes
 def test_train_several_seeds_reports_mean_and_sd(cli, prices_csv, tmp_path):
     out = tmp_path / "runs" / "m.pt"
     code, text, err = cli("train", "--csv", prices_csv, "--preset", "seed-gru", "--seeds", "0,1",

@@ -29,11 +29,13 @@ def trained_by_cli(tmp_path_factory, tiny_text):
     return {"trained": json.loads(train[1]), "export": export, "onnx": onnx}
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_train_json_reports_its_precision_and_history(trained_by_cli):
     trained = trained_by_cli["trained"]
     assert trained["precision"] == "bf16" and len(trained["history"]) == 1
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_train_scores_the_model_beside_unigram_and_kneser_ney(trained_by_cli):
     trained = trained_by_cli["trained"]
     scores = trained["scores"]
@@ -42,11 +44,13 @@ def test_train_scores_the_model_beside_unigram_and_kneser_ney(trained_by_cli):
         scores["unigram"]["nats/char"] / 0.6931471805599453)  # ln 2
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_export_prints_the_architecture(trained_by_cli):
     code, out, err = trained_by_cli["export"]
     assert code == 0 and "2 x GRU(256)" in out, err
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_info_card_records_precision_cell_seed_and_command(cli, trained_by_cli):
     code, out, err = cli("info", trained_by_cli["onnx"], "--json")
     assert code == 0, err
@@ -56,6 +60,7 @@ def test_info_card_records_precision_cell_seed_and_command(cli, trained_by_cli):
     assert "--precision bf16" in card["command"]
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_generate_with_a_seed_repeats_itself(cli, trained_by_cli):
     args = ("generate", trained_by_cli["onnx"], "--prompt", "To be", "--chars", "50",
             "--temperature", "0.7", "--seed", "4", "--json")
@@ -64,6 +69,7 @@ def test_generate_with_a_seed_repeats_itself(cli, trained_by_cli):
     assert len(json.loads(first[1])["text"]) == 50
 
 
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
 def test_score_prints_the_baselines(cli, trained_by_cli, tiny_text):
     code, out, err = cli("score", trained_by_cli["onnx"], "--text", tiny_text["text"])
     assert code == 0 and "n-gram kn-" in out and "unigram" in out, err

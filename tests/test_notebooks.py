@@ -26,6 +26,7 @@ def chapter_notebook(stem: str):
     return notebook
 
 
+@pytest.mark.slow  # reads the site mkdocs build --strict writes
 def test_every_chapter_links_a_notebook_of_its_code() -> None:
     assert len(CHAPTERS) >= 8
     for chapter in CHAPTERS:

@@ -48,6 +48,7 @@ def test_shipped_cards_score_the_days_of_2017(name):
     assert one_step["flat"]["rmse"] == pytest.approx(flat, abs=1e-3)
 
 
+@pytest.mark.slow  # the cross-validated ridge on the whole IBM file, 200 sampled paths
 @pytest.mark.parametrize("name", list(SHIPPED))
 def test_shipped_cards_baselines_are_what_the_library_computes(name, ibm_csv):
     """Every baseline a card stores is what the runtime computes today on the card's test
