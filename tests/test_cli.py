@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from helpers import write_prices
+from helpers import assert_scores_close, write_prices
 
 from rnnlab.runtime.model import load
 
@@ -39,7 +39,9 @@ def test_train_json_then_evaluate_agrees(cli, prices_csv, tmp_path):
     assert trained["recipe"]["epochs"] == 2 and len(trained["runs"]) == 1
     code, text, err = cli("evaluate", out, "--csv", prices_csv, "--json")
     assert code == 0, err
-    assert json.loads(text)["one_step"] == trained["runs"][0]["one_step"]
+    # the checkpoint holds the float32 weights exactly and both score on one thread; rel 1e-6
+    # covers a math library's other kernel at another memory alignment, nothing more
+    assert_scores_close(json.loads(text)["one_step"], trained["runs"][0]["one_step"], rel=1e-6)
 
 
 def test_export_writes_the_file_the_library_exports(cli, tiny, tmp_path):

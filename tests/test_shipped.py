@@ -94,6 +94,7 @@ def test_shipped_models_were_trained_on_the_shared_file(ibm_csv):
         assert load(shipped_path(name)).card.data_sha256 == sha256_of(ibm_csv)
 
 
+@pytest.mark.slow  # the linear baseline's cross-validated ridge on the whole IBM file
 def test_shipped_ohlc_gru_beats_persistence_on_2017(ibm_csv):
     model = load("ohlc-gru")  # a shipped model by name
     with pytest.warns(DataWarning, match="no Open/Low: 2017-07-31"):
@@ -115,6 +116,7 @@ def test_default_model_generates_without_a_csv():
     assert generated.values.shape == (200, 251)  # 2017: the 251 NYSE trading days
 
 
+@pytest.mark.slow  # three whole price files, the cross-validated ridge on each
 @pytest.mark.parametrize("ticker", ["IBM", "AAPL", "GOOGL"])
 @pytest.mark.parametrize("name", [FORECASTER, DEFAULT])
 def test_shipped_defaults_are_scale_free_on_any_ticker(name, ticker):
