@@ -152,6 +152,7 @@ def test_wheel_carries_the_shipped_models(tmp_path):
         assert f"rnnlab/exported/{file}" in names
 
 
+@pytest.mark.slow  # the linear baseline's cross-validated ridge on the whole IBM file
 def test_forecast_without_a_model_uses_the_scale_free_forecaster(cli, ibm_csv):
     code, out, err = cli("forecast", "--csv", ibm_csv, "--start", "2017-01-01", "--json")
     assert code == 0, err
