@@ -147,9 +147,10 @@ def main(paths: list[str]) -> None:
         "generators: one-step forecasters (persistence, linear) cannot feed themselves. "
         "`rnnlab forecast` without a "
         "model uses `ohlc-gru`; `rnnlab generate` and `rnnlab.load()` use `return-gru`. "
-        "Models exported before the linear and close-anchored baselines existed got them from "
-        "`python scripts/add_card_baselines.py MODEL.onnx` (fit on the training days, no "
-        "retraining; the same numbers a rebuild stores).", "",
+        "Models exported before the linear and close-anchored baselines existed had them "
+        "added to their metadata afterwards (fit on the training days, no retraining); "
+        "`tests/test_shipped.py` checks that every stored baseline is what rnnlab computes "
+        "today.", "",
     ]
     for path in paths:
         lines += card_section(Path(path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import IBM, SHARED, write_prices
+from helpers import IBM, SHARED, exit_code, write_prices
 
 pytest_plugins = ["language_fixtures"]  # the tiny text model (tests/test_language_*.py)
 
@@ -25,13 +25,7 @@ def prices_csv(tmp_path: Path) -> Path:
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``rnnlab ARGS`` in-process: (exit code, stdout, stderr)."""
-    from rnnlab.cli import main
-
-    try:
-        main([str(a) for a in args])
-        code = 0
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    code = exit_code(*args)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +29,25 @@ def write_prices(path: Path, days: int = 200, seed: int = 0, start: str = "2015-
         lines.append(f"{date}," + ",".join(cells) + ",TEST")
     path.write_text("\r\n".join(lines) + "\r\n")
     return path
+
+
+def exit_code(*args: str) -> int:
+    """Run ``rnnlab ARGS`` in-process; its exit code."""
+    from rnnlab.cli import main
+
+    try:
+        main([str(a) for a in args])
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
+def run_cli_once(*args: str) -> tuple[int, str, str]:
+    """``run_cli`` (conftest.py) for a fixture wider than one test (capsys is a test's own)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = exit_code(*args)
+    return code, out.getvalue(), err.getvalue()
 
 
 def assert_scores_close(got: dict, expected: dict, rel: float, path: str = "") -> None:

@@ -160,6 +160,7 @@ FRAMES = hp.data_frames([hp.column("Date", elements=DATES, dtype="datetime64[ns]
                         index=hp.range_indexes(min_size=0, max_size=30))
 
 
+@pytest.mark.slow  # 150 generated frames
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=FRAMES, missing=st.sampled_from(["drop", "ffill"]))
 def test_read_prices_on_any_frame_keeps_the_invariants_or_says_why(frame, missing):
@@ -232,18 +233,30 @@ def test_a_backtest_stores_the_fold_that_finished_before_raising(tmp_path, monke
     assert [fold["year"] for fold in rerun.folds] == [2015, 2016]
 
 
-def test_named_frames_are_separate_tickers_and_a_client_is_an_executor(tmp_path):
-    """Two DataFrames named by a dict give two summary rows; a Dask Client passed as the
-    executor trains the folds on its cluster, the same as in this process."""
-    from distributed import Client, LocalCluster
-
-    csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
+@pytest.fixture(scope="module")
+def named_frames(tmp_path_factory):
+    """Two DataFrames named by a dict (TWO: ONE's High doubled) and their 2016 backtest
+    in this process."""
+    csv = write_prices(tmp_path_factory.mktemp("frames") / "TEST_prices.csv", days=600,
+                       start="2014-01-01")
     frame = pd.read_csv(csv, parse_dates=["Date"])
-    other = frame.assign(High=frame["High"] * 2)
-    sources = {"ONE": frame, "TWO": other}
-    local = rnnlab.backtest(sources, "seed-gru", 2016, 0, workers=1, **TINY)
+    sources = {"ONE": frame, "TWO": frame.assign(High=frame["High"] * 2)}
+    return sources, rnnlab.backtest(sources, "seed-gru", 2016, 0, workers=1, **TINY)
+
+
+def test_named_frames_are_separate_tickers(named_frames):
+    _, local = named_frames
     assert [(r["ticker"], r["seeds"]) for r in local.summary] == [("ONE", 1), ("TWO", 1)]
     assert local.summary[1]["persistence"] == pytest.approx(2 * local.summary[0]["persistence"])
+
+
+@pytest.mark.slow  # a Dask LocalCluster
+def test_a_dask_client_is_an_executor(named_frames):
+    """A Dask Client passed as the executor trains the folds on its cluster, the same as in
+    this process."""
+    from distributed import Client, LocalCluster
+
+    sources, local = named_frames
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         remote = rnnlab.backtest(sources, "seed-gru", 2016, 0, executor=client, **TINY)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from contextlib import redirect_stderr
+
 import numpy as np
 import pytest
 from helpers import write_prices
@@ -14,31 +17,67 @@ from rnnlab.runtime.prices.table import read_csv
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
 
-def test_folds_by_year_with_baselines(tmp_path, capsys):
-    csv = write_prices(tmp_path / "TEST_prices.csv", days=800, start="2014-01-01")
-    folds = backtest([str(csv)], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,
-                     progress=True)
-    bar = capsys.readouterr().err.splitlines()[-1]
-    assert "folds: 100%" in bar and "4/4" in bar  # tqdm's bar over folds, on stderr
-    assert {(f["year"], f["seed"]) for f in folds} == {(2015, 0), (2015, 1), (2016, 0), (2016, 1)}
-    by_year = {f["year"]: f for f in folds if f["seed"] == 0}
+@pytest.fixture(scope="module")
+def two_years(tmp_path_factory):
+    """Folds of seed-gru (tiny) for 2015 and 2016, seeds 0 and 1, on a synthetic TEST file;
+    what the progress bar wrote on stderr; the summary rows. Trained in this process
+    (worker processes take a minute to start on a busy machine; the next test shows they
+    give the same folds)."""
+    csv = write_prices(tmp_path_factory.mktemp("backtest") / "TEST_prices.csv", days=800,
+                       start="2014-01-01")
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        folds = backtest([str(csv)], ["seed-gru"], [2015, 2016], [0, 1], overrides=TINY,
+                         workers=1, progress=True)
+    return {"folds": folds, "stderr": stderr.getvalue(), "rows": summarize_folds(folds)}
+
+
+def test_a_bar_over_folds_on_stderr(two_years):
+    bar = two_years["stderr"].splitlines()[-1]
+    assert "folds: 100%" in bar and "4/4" in bar
+
+
+def test_one_fold_per_year_and_seed(two_years):
+    assert {(f["year"], f["seed"]) for f in two_years["folds"]} == {(2015, 0), (2015, 1),
+                                                                    (2016, 0), (2016, 1)}
+
+
+def test_a_fold_tests_on_its_year_only(two_years):
+    by_year = {f["year"]: f for f in two_years["folds"] if f["seed"] == 0}
     assert by_year[2015]["days"] == 261  # weekdays of 2015: the fold stops at 2016-01-01
-    rows = summarize_folds(folds)
+
+
+def test_summary_has_a_row_per_ticker_year_over_its_seeds(two_years):
+    rows = two_years["rows"]
     assert [(r["ticker"], r["year"], r["seeds"]) for r in rows] == [("TEST", 2015, 2),
                                                                   ("TEST", 2016, 2)]
-    assert rows[0]["ratio"] == pytest.approx(rows[0]["rmse"] / rows[0]["persistence"])
-    assert rows[0]["ratio_linear"] == pytest.approx(rows[0]["rmse"] / rows[0]["linear"])
-    assert rows[0]["close-anchored"] is None  # High-only inputs: no Close to anchor on
-    # the seed ensemble scores the mean of the two seeds' forecasts
-    pair = [f for f in folds if f["year"] == 2015]
+
+
+def test_summary_ratios_divide_by_persistence_and_linear(two_years):
+    row = two_years["rows"][0]
+    assert row["ratio"] == pytest.approx(row["rmse"] / row["persistence"])
+    assert row["ratio_linear"] == pytest.approx(row["rmse"] / row["linear"])
+
+
+def test_high_only_inputs_have_no_close_anchored_baseline(two_years):
+    assert two_years["rows"][0]["close-anchored"] is None  # no Close to anchor on
+
+
+def test_the_seed_ensemble_scores_the_mean_of_the_seeds_forecasts(two_years):
+    pair = [f for f in two_years["folds"] if f["year"] == 2015]
     mean = (np.array(pair[0]["predicted"]) + np.array(pair[1]["predicted"])) / 2
-    assert rows[0]["ensemble"] == pytest.approx(
+    assert two_years["rows"][0]["ensemble"] == pytest.approx(
         np.sqrt(np.mean((mean - np.array(pair[0]["actual"])) ** 2)))
+
+
+def test_markdown_has_a_row_per_ticker_year_and_the_linear_column(two_years):
+    rows = two_years["rows"]
     table = markdown(rows)
     assert table.count("\n") == 3 and "| TEST | seed-gru | 2016 |" in table
     assert "| linear |" in table and f"{rows[1]['linear']:.3f}" in table
 
 
+@pytest.mark.slow  # starting worker processes: seconds on a quiet machine, a minute on a busy one
 def test_parallel_workers_give_the_same_results(tmp_path):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=600, start="2014-01-01")
     args = ([str(csv)], ["seed-gru"], [2015, 2016], [0])

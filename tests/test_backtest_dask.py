@@ -19,6 +19,7 @@ from rnnlab.training import presets
 TINY = {"cells": ("gru",), "units": 4, "window": 5, "epochs": 1, "batch": 32}
 
 
+@pytest.mark.slow  # a Dask LocalCluster with worker processes
 def test_a_dask_cluster_gives_the_local_pools_folds(tmp_path, capsys):
     from distributed import Client, LocalCluster
 
@@ -44,6 +45,7 @@ def test_an_unreachable_scheduler_is_one_line(monkeypatch):
             pass
 
 
+@pytest.mark.slow  # a Dask LocalCluster with worker processes
 def test_the_cli_sends_folds_to_a_scheduler(tmp_path, cli):
     from distributed import LocalCluster
 
@@ -61,6 +63,7 @@ def test_the_cli_sends_folds_to_a_scheduler(tmp_path, cli):
         assert sum(db.versions().values()) == 2
 
 
+@pytest.mark.slow  # a Dask LocalCluster with worker processes
 def test_the_readmes_cluster_example_runs(tmp_path, monkeypatch, capsys):
     """The README's Python block under "Backtests on a cluster", on an in-process cluster,
     a synthetic file of the name it reads, and its preset shrunk to a tiny recipe."""

@@ -45,6 +45,7 @@ def http_port():
     server.server_close()
 
 
+@pytest.mark.slow  # waits out the connect timeout
 def test_a_port_that_is_not_dask_is_refused_within_the_timeout(http_port, monkeypatch):
     """Dask's own client waits for ever there; the bound below is for a hang, not speed."""
     import distributed  # noqa: F401 - imported before the clock starts
@@ -66,6 +67,7 @@ def test_an_address_of_another_kind_is_one_line(address):
             pass
 
 
+@pytest.mark.slow  # the CLI in a fresh process against an HTTP server
 def test_the_cli_says_http_in_one_line_and_nothing_at_exit(tmp_path):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=300)
     done = rnnlab_cli("backtest", "--csv", csv, "--scheduler", "http://x", "--store",
@@ -82,6 +84,7 @@ def test_the_help_shows_the_extra_literally():
     assert "rnnlab[dask]" in " ".join(done.stdout.replace("│", " ").split())
 
 
+@pytest.mark.slow  # waits out the scheduler's bounded timeout
 def test_a_scheduler_without_workers_says_so_with_the_time_waited(monkeypatch, capsys):
     from distributed import LocalCluster
 

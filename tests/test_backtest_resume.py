@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from helpers import write_prices
 
 CLI = [sys.executable, "-c", "from rnnlab.cli import main; main()"]
@@ -44,6 +45,7 @@ def _alive(pids: set[int]) -> set[int]:
             and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"}
 
 
+@pytest.mark.slow  # a CLI backtest in a child process, killed and rerun
 def test_a_killed_backtest_resumes_with_the_table_of_an_uninterrupted_run(tmp_path, cli):
     csv = write_prices(tmp_path / "TEST_prices.csv", days=780, start="2013-01-01")
     store = tmp_path / "runs" / "bt.sqlite"

@@ -38,6 +38,7 @@ def csv(tmp_path):
     return str(write_prices(tmp_path / "TEST_prices.csv", days=700, start="2014-01-01"))
 
 
+@pytest.mark.slow  # trains backtest folds twice
 def test_a_rerun_trains_only_the_folds_not_stored(tmp_path, csv, trained):
     store = tmp_path / "runs" / "bt.sqlite"
     # workers=1: the folds train in this process, where `trained` counts them
@@ -53,6 +54,7 @@ def test_a_rerun_trains_only_the_folds_not_stored(tmp_path, csv, trained):
                            store=store, stored_only=True) == again
 
 
+@pytest.mark.slow  # trains backtest folds three times
 def test_another_version_or_recipe_is_keyed_apart(tmp_path, csv, trained, monkeypatch):
     store = tmp_path / "bt.sqlite"
     with monkeypatch.context() as patch:
@@ -93,6 +95,7 @@ with ResultStore(sys.argv[3]) as db:
 """
 
 
+@pytest.mark.slow  # writers in separate processes
 def test_concurrent_writers_lose_nothing(tmp_path):
     store = tmp_path / "bt.sqlite"
     ResultStore(store).close()
@@ -120,6 +123,8 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
         ResultStore(newer)
 
 
+@pytest.mark.slow  # trains a backtest's folds in worker processes first
+@pytest.mark.slow  # trains a backtest's folds in worker processes first
 def test_report_prints_the_stored_tables_without_training(tmp_path, csv, cli, trained):
     store = tmp_path / "bt.sqlite"
     args = ["backtest", "--csv", csv, "--preset", "seed-gru", "--years", "2015,2016",
@@ -136,6 +141,7 @@ def test_report_prints_the_stored_tables_without_training(tmp_path, csv, cli, tr
     assert len(trained) == 2  # one fold by the API call, one by the CLI run, none by --report
 
 
+@pytest.mark.slow  # trains folds on a process pool
 def test_the_public_verb_takes_any_executor_and_a_store(tmp_path, csv):
     import rnnlab
 

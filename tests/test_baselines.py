@@ -142,6 +142,7 @@ def test_high_only_inputs_get_no_close_anchored_baseline():
     assert set(baseline_forecasts(encoder, raw, 300)) == {"linear"}
 
 
+@pytest.mark.slow  # the cross-validated ridge on the whole IBM file's Open, High, Low and Close
 def test_ibm_2017_linear_beats_persistence_with_the_whole_day(ibm_csv):
     with pytest.warns(DataWarning, match="2017-07-31; the forecast made the day before"):
         split = load_split(str(ibm_csv), "High", ("Open", "Low", "Close"), "2017-01-01")

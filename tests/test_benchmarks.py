@@ -71,6 +71,7 @@ def quick(tmp_path_factory) -> tuple[str, dict]:
     return done.stdout, json.loads(out.read_text())
 
 
+@pytest.mark.slow  # the quick benchmark run (module fixture): half a minute
 def test_json_has_every_row_once(quick):
     _, data = quick
     keys = [(r["group"], r["case"], r["model"], r["peer"]) for r in data["rows"]]
@@ -86,6 +87,7 @@ def test_json_has_every_row_once(quick):
     assert all(len(load["others"]) == 1 and load["others"][0] >= 0 for load in data["loads"])
 
 
+@pytest.mark.slow  # the quick benchmark run (module fixture)
 def test_rows_are_well_formed(quick):
     _, data = quick
     for row in data["rows"]:
@@ -109,6 +111,7 @@ def test_rows_are_well_formed(quick):
     assert limits and all(r["ratio"] == pytest.approx(r["theirs"] / r["ours"]) for r in limits)
 
 
+@pytest.mark.slow  # the quick benchmark run (module fixture)
 def test_markdown_states_command_date_machine_and_tables(quick):
     markdown, data = quick
     assert f"- command: `{data['command']}`" in markdown
@@ -216,6 +219,7 @@ def test_a_group_measured_on_a_busy_machine_is_measured_again():
     assert len(quietest(lambda: 0, repeats=0)[1]) == 1  # no repeats asked: measured once
 
 
+@pytest.mark.slow  # measures every chunk candidate
 @pytest.mark.skipif(not IBM.exists(), reason=f"put the IBM price file at {IBM}")
 def test_chunk_table_has_a_row_per_candidate_and_marks_the_choice():
     from benchmarks.chunks import CANDIDATES
@@ -229,6 +233,7 @@ def test_chunk_table_has_a_row_per_candidate_and_marks_the_choice():
     assert all(line.count(" ms") == 4 for line in lines[2:])
 
 
+@pytest.mark.slow  # measures sampling at every batch size
 def test_sampling_table_compares_batches_with_single_paths():
     done = subprocess.run([sys.executable, "-m", "benchmarks.sampling", "--repeats", "1",
                            "--samples", "4"], cwd=REPO, capture_output=True, text=True,

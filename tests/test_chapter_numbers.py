@@ -70,6 +70,7 @@ def test_gradient_table_is_what_the_command_computes() -> None:
     assert text == gradients.markdown(gradients.measure(), command)
 
 
+@pytest.mark.slow  # reruns a cell of chapter 2's adding experiment
 def test_adding_table_matches_a_rerun_of_its_cheapest_cell() -> None:
     text = (ROOT / ADDING).read_text(encoding="utf-8")
     assert written_by(text) == f"python -m rnnlab.experiments.longlag --out {ADDING}"
@@ -121,6 +122,7 @@ def test_chapter_includes_its_results_and_no_page_types_their_numbers(chapter: s
         assert not typed, f"pages type numbers of {path}: {typed}"
 
 
+@pytest.mark.slow  # recomputes each figure's numbers on the whole IBM file
 @pytest.mark.skipif(not IBM.is_file(), reason="needs the real IBM price file")
 @pytest.mark.parametrize("figure", sorted(FIGURES))
 def test_figure_numbers_are_what_the_figure_computes(

@@ -6,6 +6,8 @@ import difflib
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -17,6 +19,7 @@ def load_script():
     return module
 
 
+@pytest.mark.slow  # renders the real --help of every command
 def test_cli_reference_is_up_to_date() -> None:
     script = load_script()
     fresh = script.render()

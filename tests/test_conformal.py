@@ -20,15 +20,33 @@ def test_the_half_width_is_the_conformal_rank():
         half_width(residuals, 0.95)  # ceil(10 * 0.95) = 10 > 9
 
 
-def test_intervals_are_calibrated_on_days_before_the_start_only(tiny, tmp_path):
+@pytest.fixture(scope="module")
+def ninety(tiny):
+    """tiny's exported model and its forecast from 2015-09-01 with a 90% interval."""
     model = rnnlab.load(tiny["onnx"])
-    result = model.forecast(tiny["csv"], "2015-09-01", interval=0.9)
-    assert np.all(result.lower <= np.r_[result.predicted, result.next_value])
-    assert np.all(np.r_[result.predicted, result.next_value] <= result.upper)
+    return model, model.forecast(tiny["csv"], "2015-09-01", interval=0.9)
+
+
+def test_the_interval_holds_every_forecast_and_the_next_day(ninety):
+    _, result = ninety
+    forecasts = np.r_[result.predicted, result.next_value]
+    assert np.all(result.lower <= forecasts) and np.all(forecasts <= result.upper)
+
+
+def test_the_frame_carries_the_interval(ninety):
+    _, result = ninety
     frame = result.to_frame()
     assert list(frame.columns) == ["actual", "forecast", "persistence", "lower", "upper"]
+
+
+def test_coverage_is_the_share_of_real_days_inside(ninety):
+    _, result = ninety
     inside = (result.actual >= result.lower[:-1]) & (result.actual <= result.upper[:-1])
     assert result.coverage == pytest.approx(inside.mean())
+
+
+def test_intervals_are_calibrated_on_days_before_the_start_only(ninety, tiny, tmp_path):
+    model, result = ninety
     # Move every test day's price: the interval's half-width (a level model: q times the
     # scaler's span, the same every day) does not change, as no test day is calibrated on.
     lines = tiny["csv"].read_text().splitlines()
@@ -40,20 +58,34 @@ def test_intervals_are_calibrated_on_days_before_the_start_only(tiny, tmp_path):
     again = model.forecast(tmp_path / "moved.csv", "2015-09-01", interval=0.9)
     np.testing.assert_allclose(again.upper - again.lower, result.upper - result.lower,
                                rtol=1e-5)
+
+
+def test_a_higher_level_gives_a_wider_interval(ninety, tiny):
+    model, result = ninety
     wider = model.forecast(tiny["csv"], "2015-09-01", interval=0.99)
     assert np.all(wider.upper - wider.lower >= result.upper - result.lower - 1e-9)
+
+
+def test_a_level_outside_0_to_1_is_refused(ninety, tiny):
+    model, _ = ninety
     with pytest.raises(rnnlab.RnnlabError, match="interval=1.5: must be between 0 and 1"):
         model.forecast(tiny["csv"], "2015-09-01", interval=1.5)
 
 
-def test_forecast_interval_on_the_command_line(cli, tiny, tmp_path):
-    code, text, err = cli("forecast", tiny["onnx"], "--csv", tiny["csv"], "--start",
-                          "2015-09-01", "--interval", "0.9", "--plot", tmp_path / "f.png")
+def forecast_ninety(cli, tiny, *more):
+    return cli("forecast", tiny["onnx"], "--csv", tiny["csv"], "--start", "2015-09-01",
+               "--interval", "0.9", *more)
+
+
+def test_forecast_interval_prints_its_coverage_and_plots(cli, tiny, tmp_path):
+    code, text, err = forecast_ninety(cli, tiny, "--plot", tmp_path / "f.png")
     assert code == 0, err
     assert "90% conformal interval held the real High on" in text
     assert (tmp_path / "f.png").stat().st_size > 0
-    code, text, err = cli("forecast", tiny["onnx"], "--csv", tiny["csv"], "--start",
-                          "2015-09-01", "--interval", "0.9", "--json")
+
+
+def test_forecast_interval_json_has_the_bounds_of_every_day_and_the_next(cli, tiny):
+    code, text, err = forecast_ninety(cli, tiny, "--json")
     assert code == 0, err
     summary = json.loads(text)
     assert summary["interval"]["level"] == 0.9

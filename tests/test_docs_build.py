@@ -3,6 +3,7 @@ and loads nothing from outside itself: no CDN script or stylesheet, no web font.
 
 import re
 
+import pytest
 from browser import assets_hook, build_site
 
 import rnnlab
@@ -10,6 +11,8 @@ import rnnlab
 # A script, stylesheet, image or font the browser would fetch from another host.
 REMOTE_RESOURCE = re.compile(
     r"""<(?:script|img|link|source)\b[^>]*\b(?:src|href)="(?:https?:)?//""")
+
+pytestmark = pytest.mark.slow  # each test reads the site mkdocs build --strict writes
 
 
 def test_site_builds_strict() -> None:

@@ -72,6 +72,7 @@ def test_trials_are_reproducible() -> None:
     assert first.steps == TINY.max_steps and not first.solved
 
 
+@pytest.mark.slow  # chapter 2's experiment in fast mode: trains every cell kind
 def test_fast_mode_gives_a_well_formed_table() -> None:
     results = longlag.run(longlag.FAST)
     config = longlag.FAST
@@ -99,6 +100,7 @@ def test_command_line_json(monkeypatch: pytest.MonkeyPatch,
     assert len(report["trials"]) == 2 and report["config"]["max_steps"] == 20
 
 
+@pytest.mark.slow  # every figure of the tutorial in fast mode: a minute
 def test_make_figures_fast_writes_valid_pngs(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(

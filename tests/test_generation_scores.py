@@ -34,6 +34,7 @@ def test_coverage_and_pinball_by_hand():
     assert pinball(paths[:, :1], actual[:1]) == pytest.approx(expected, abs=1e-9)
 
 
+@pytest.mark.slow  # scores thousands of sampled paths
 def test_a_calibrated_generator_covers_its_bands():
     """Paths and actuals from the same random walk: the bands hold what they say."""
     rng = np.random.default_rng(1)

@@ -6,39 +6,72 @@ from __future__ import annotations
 import json
 
 import pytest
-from language_fixtures import shakespeare
+from helpers import run_cli_once
+from language_fixtures import shakespeare, torch_threads
 
 from rnnlab.runtime.shipped import shipped_path
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
-def test_train_export_generate_score_info(cli, tmp_path, tiny_text):
-    checkpoint, onnx = tmp_path / "runs" / "t.pt", tmp_path / "t.onnx"
-    code, out, err = cli("train", "--text", tiny_text["text"], "--preset", "char-gru",
-                         "--epochs", "1", "--batch", "4", "--seed", "1", "--precision", "bf16",
-                         "--out", checkpoint, "--no-progress", "--json")
-    assert code == 0, err
-    trained = json.loads(out)
+@pytest.fixture(scope="module")
+def trained_by_cli(tmp_path_factory, tiny_text):
+    """``rnnlab train --text`` (char-gru, 1 epoch, bf16, seed 1, --json) then ``rnnlab
+    export``, once for the module: what each printed, the checkpoint and the ONNX file."""
+    folder = tmp_path_factory.mktemp("text_cli")
+    checkpoint, onnx = folder / "runs" / "t.pt", folder / "t.onnx"
+    with torch_threads(1):
+        train = run_cli_once("train", "--text", tiny_text["text"], "--preset", "char-gru",
+                             "--epochs", "1", "--batch", "4", "--seed", "1", "--precision",
+                             "bf16", "--out", checkpoint, "--no-progress", "--json")
+    assert train[0] == 0, train[2]
+    export = run_cli_once("export", checkpoint, "-o", onnx)
+    return {"trained": json.loads(train[1]), "export": export, "onnx": onnx}
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_train_json_reports_its_precision_and_history(trained_by_cli):
+    trained = trained_by_cli["trained"]
     assert trained["precision"] == "bf16" and len(trained["history"]) == 1
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_train_scores_the_model_beside_unigram_and_kneser_ney(trained_by_cli):
+    trained = trained_by_cli["trained"]
     scores = trained["scores"]
-    order = trained["kn_order"]
-    assert set(scores) == {"model", "unigram", f"kn-{order}"}
+    assert set(scores) == {"model", "unigram", f"kn-{trained['kn_order']}"}
     assert scores["unigram"]["bits/char"] == pytest.approx(
-        scores["unigram"]["nats/char"] / 0.6931471805599453)
-    code, out, err = cli("export", checkpoint, "-o", onnx)
+        scores["unigram"]["nats/char"] / 0.6931471805599453)  # ln 2
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_export_prints_the_architecture(trained_by_cli):
+    code, out, err = trained_by_cli["export"]
     assert code == 0 and "2 x GRU(256)" in out, err
-    code, out, err = cli("info", onnx, "--json")
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_info_card_records_precision_cell_seed_and_command(cli, trained_by_cli):
+    code, out, err = cli("info", trained_by_cli["onnx"], "--json")
+    assert code == 0, err
     card = json.loads(out)
     assert card["precision"] == "bf16" and card["cell"] == "gru" and card["seed"] == 1
-    assert card["command"].startswith("rnnlab train --text") and "--precision bf16" in \
-        card["command"]
-    args = ("generate", onnx, "--prompt", "To be", "--chars", "50", "--temperature", "0.7",
-            "--seed", "4", "--json")
+    assert card["command"].startswith("rnnlab train --text")
+    assert "--precision bf16" in card["command"]
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_generate_with_a_seed_repeats_itself(cli, trained_by_cli):
+    args = ("generate", trained_by_cli["onnx"], "--prompt", "To be", "--chars", "50",
+            "--temperature", "0.7", "--seed", "4", "--json")
     first, second = cli(*args), cli(*args)
     assert first[0] == 0 and first[1] == second[1], first[2]
     assert len(json.loads(first[1])["text"]) == 50
-    code, out, err = cli("score", onnx, "--text", tiny_text["text"])
+
+
+@pytest.mark.slow  # trains char-gru, 2 x GRU(256), an epoch through the CLI (module fixture)
+def test_score_prints_the_baselines(cli, trained_by_cli, tiny_text):
+    code, out, err = cli("score", trained_by_cli["onnx"], "--text", tiny_text["text"])
     assert code == 0 and "n-gram kn-" in out and "unigram" in out, err
 
 
@@ -101,6 +134,7 @@ def test_price_and_text_models_refuse_each_others_work(cli, tiny, tiny_text):
     assert code == 2 and "a text model" in err and "cannot forecast prices" in err
 
 
+@pytest.mark.slow  # scores the shipped model on the whole validation text: minutes
 def test_shipped_shakespeare_beats_the_ngram_on_validation():
     path = shipped_path("shakespeare")
     if not path.is_file():

@@ -68,6 +68,7 @@ def test_refuses_an_order_the_codes_cannot_hold():
         KneserNey(np.arange(100) % 50, 12, vocab=50)
 
 
+@pytest.mark.slow  # Kneser-Ney of every order on tinyshakespeare
 def test_real_split_curve_turns_up():
     if not SHAKESPEARE.is_file():
         pytest.skip(f"needs {SHAKESPEARE.name}: put it in {SHARED} (../shared/data)")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from language_fixtures import VERSE
+from helpers import assert_scores_close
+from language_fixtures import VERSE, torch_threads
 
 import rnnlab
 from rnnlab.language.chartrain import CHAR_PRESETS, save
@@ -17,20 +18,46 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 TINY = {"epochs": 1, "units": 16, "embed": 4, "batch": 4, "bptt": 24, "warmup": 2}
 
 
-def test_train_verb_evaluate_save_export_round_trip(tmp_path):
-    trained = rnnlab.train(VERSE * 20, preset="char-gru", seed=2, progress=False, **TINY)
-    again = rnnlab.train(VERSE * 20, preset="char-gru", seed=2, progress=False, **TINY)
+def train_verse() -> TrainedText:
+    return rnnlab.train(VERSE * 20, preset="char-gru", seed=2, progress=False, **TINY)
+
+
+@pytest.fixture(scope="module")
+def trained() -> TrainedText:
+    """char-gru (tiny) trained by the public verb on a string, seed 2, on one thread."""
+    with torch_threads(1):
+        return train_verse()
+
+
+def test_train_on_a_string_gives_a_trained_text_model(trained):
     assert isinstance(trained, TrainedText) and trained.data_file == "<text>"
+
+
+def test_the_same_seed_gives_the_same_model(trained):
+    again = train_verse()  # one thread: pytestmark
     for a, b in zip(trained.model.parameters(), again.model.parameters()):
-        torch.testing.assert_close(a, b, rtol=0, atol=0)  # same seed, same model
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_evaluate_scores_the_model_beside_the_baselines(trained):
     score = trained.evaluate()
     assert score.model == trained.history[-1]["val"] and score.kn_order >= 1
     assert set(score.nats) == {"model", "unigram", f"kn-{score.kn_order}"}
+
+
+def test_a_saved_model_loads_with_its_scores_vocabulary_and_command(trained, tmp_path):
     loaded = TrainedText.load(trained.save(tmp_path / "m.pt"))
-    assert loaded.scores == trained.scores and loaded.preset == "char-gru"
-    assert loaded.vocab == trained.vocab and loaded.command.startswith("rnnlab.train(")
-    model = rnnlab.load(loaded.export(tmp_path / "m.onnx"))
-    assert model.card.scores == trained.scores and model.card.cell == "gru"
+    # stored numbers, not recomputed: equal but for a float's text round trip
+    assert_scores_close(loaded.scores, trained.scores, rel=1e-12)
+    assert loaded.preset == "char-gru" and loaded.vocab == trained.vocab
+    assert loaded.command.startswith("rnnlab.train(")
+
+
+def test_an_exported_model_carries_the_scores_and_the_cell(trained, tmp_path):
+    model = rnnlab.load(trained.export(tmp_path / "m.onnx"))
+    # the card's JSON metadata: equal but for a float's text round trip
+    assert_scores_close(model.card.scores, trained.scores, rel=1e-12)
+    assert model.card.cell == "gru"
 
 
 def test_a_checkpoint_without_scores_exports_with_its_text(tmp_path, cli, tiny_text):
@@ -49,13 +76,17 @@ def test_a_checkpoint_without_scores_exports_with_its_text(tmp_path, cli, tiny_t
     assert card.train_seconds == pytest.approx(trained.history[-1]["elapsed"], abs=0.1)
 
 
-def test_bad_training_arguments_are_named():
-    with pytest.raises(RnnlabError, match="precision='fp16'"):
-        rnnlab.train(VERSE * 20, preset="char-lstm", precision="fp16", progress=False)
-    with pytest.raises(RnnlabError, match="too few"):
-        rnnlab.train(VERSE, preset="char-lstm", progress=False)
-    with pytest.raises(RnnlabError, match="window"):
-        rnnlab.train(VERSE * 20, preset="char-lstm", window=3, progress=False)
+@pytest.mark.parametrize("text, settings, message", [
+    (VERSE * 20, {"precision": "fp16"}, "precision='fp16'"),
+    (VERSE, {}, "too few"),
+    (VERSE * 20, {"window": 3}, "window"),
+], ids=["precision", "short text", "not a text setting"])
+def test_bad_training_arguments_are_named(text, settings, message):
+    with pytest.raises(RnnlabError, match=message):
+        rnnlab.train(text, preset="char-lstm", progress=False, **settings)
+
+
+def test_the_character_presets_are_there():
     assert set(CHAR_PRESETS) >= {"char-rnn", "char-gru", "char-lstm", "shakespeare"}
 
 

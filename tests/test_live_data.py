@@ -7,34 +7,74 @@ import json
 from pathlib import Path
 
 import numpy as np
-from helpers import load_live_hook
+import pytest
+from helpers import IBM, SHARED, load_live_hook
 
 from rnnlab.runtime.prices.table import read_csv
 from rnnlab.runtime.shipped import DEFAULT, SHIPPED
 
 
-def test_prices_cover_every_day_of_the_file_and_the_test_year(ibm_csv, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """What the hook writes into a site's ``live/`` with the IBM prices: the folder and its
+    manifest."""
+    if not IBM.is_file():
+        pytest.skip(f"needs {IBM.name}: put it in {SHARED} (the shared data folder beside "
+                    "the checkout)")
     hook = load_live_hook()
-    monkeypatch.setattr(hook, "IBM", ibm_csv)
-    hook.on_post_build({"site_dir": str(tmp_path)})
-    live = tmp_path / "live"
-    manifest = json.loads((live / "manifest.json").read_text())
+    site = tmp_path_factory.mktemp("site")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hook, "IBM", IBM)
+        hook.on_post_build({"site_dir": str(site)})
+    folder = site / "live"
+    return folder, json.loads((folder / "manifest.json").read_text())
+
+
+def ibm_days(live) -> dict:
+    folder, manifest = live
+    return json.loads((folder / manifest["data"]).read_text())
+
+
+def test_the_manifest_names_the_prices_and_the_default_model(live):
+    _, manifest = live
     assert manifest["data"] == "ibm.json" and manifest["default"] == DEFAULT
-    assert {name: (live / f).read_bytes() for name, f in manifest["models"].items()} == {
+
+
+def test_the_models_are_the_shipped_files(live):
+    folder, manifest = live
+    assert {name: (folder / f).read_bytes() for name, f in manifest["models"].items()} == {
         name: (Path(__file__).resolve().parents[1] / "exported" / file).read_bytes()
         for name, file in SHIPPED.items()}
-    days = json.loads((live / "ibm.json").read_text())
+
+
+def test_the_test_year_is_2017(live):
+    days = ibm_days(live)
     assert (days["test_first"], days["test_last"]) == ("2017-01-03", "2017-12-29")
+
+
+def test_prices_cover_every_day_of_the_file(live):
     # every day of the file: the linear baseline is fit on all days before the forecast
-    high = read_csv(ibm_csv, ("High",))
+    days, high = ibm_days(live), read_csv(IBM, ("High",))
     assert days["dates"] == high.dates.astype(str).tolist()
     assert days["columns"]["High"] == high.values[:, 0].tolist()
+
+
+def test_an_empty_cell_is_null_beside_the_days_other_prices(live):
+    days = ibm_days(live)
     july31 = days["dates"].index("2017-07-31")
     assert days["columns"]["Open"][july31] is None and days["columns"]["High"][july31] == 144.93
-    normals = np.fromfile(live / manifest["normals"], dtype="<f8")
-    limits = manifest["limits"]
-    assert limits == {"steps": 251, "samples": 200}
-    assert normals.size == limits["steps"] * limits["samples"]
+
+
+def test_the_normals_fill_the_page_s_limits(live):
+    folder, manifest = live
+    normals = np.fromfile(folder / manifest["normals"], dtype="<f8")
+    assert manifest["limits"] == {"steps": 251, "samples": 200}
+    assert normals.size == 251 * 200
+
+
+def test_the_normals_are_the_draws_of_generate_seed_0(live):
+    folder, manifest = live
+    normals = np.fromfile(folder / manifest["normals"], dtype="<f8")
     # the draws behind `rnnlab generate --samples N --seed 0`, in numpy's (steps, paths) order
     np.testing.assert_array_equal(
         0.3 * normals[:40 * 20].reshape(40, 20),

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
 
 
+@pytest.mark.slow  # Node's test runner over fixtures the Python runtime writes
 @pytest.mark.skipif(NODE is None, reason="needs Node.js (18 or later) on PATH for `node --test`")
 def test_javascript_modules_agree_with_the_python_runtime(tmp_path: Path) -> None:
     pytest.importorskip("onnx", reason="the fixtures need onnx: pip install -e '.[dev]'")

@@ -23,6 +23,7 @@ pytestmark = [
     pytest.mark.skipif(not (ROOT / "node_modules" / "onnxruntime-web").is_dir(),
                        reason="needs the site's JS assets: run `npm ci`"),
     pytest.mark.skipif(not IBM.is_file(), reason=f"needs {IBM.name}: put it in {SHARED}"),
+    pytest.mark.slow,  # a built site in headless Chromium
 ]
 
 

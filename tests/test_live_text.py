@@ -24,6 +24,7 @@ pytestmark = [
                        "apt-get install chromium"),
     pytest.mark.skipif(not (ROOT / "node_modules" / "onnxruntime-web").is_dir(),
                        reason="needs the site's JS assets: run `npm ci`"),
+    pytest.mark.slow,  # a built site in headless Chromium
 ]
 
 

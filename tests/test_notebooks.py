@@ -26,6 +26,7 @@ def chapter_notebook(stem: str):
     return notebook
 
 
+@pytest.mark.slow  # reads the site mkdocs build --strict writes
 def test_every_chapter_links_a_notebook_of_its_code() -> None:
     assert len(CHAPTERS) >= 8
     for chapter in CHAPTERS:
@@ -39,6 +40,7 @@ def test_every_chapter_links_a_notebook_of_its_code() -> None:
         assert ("figures/" in chapter.read_text()) == bool(figures), chapter.name
 
 
+@pytest.mark.slow  # a chapter run in a fresh Jupyter kernel
 @pytest.mark.parametrize("stem", ["01-rnn", "04-gru"])
 def test_chapter_runs_as_a_notebook(stem: str) -> None:
     nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[dev]'")

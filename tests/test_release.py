@@ -44,6 +44,7 @@ def artefacts(tmp_path_factory) -> dict[str, Path]:
     return {"sdist": next(out.glob("*.tar.gz")), "wheel": next(out.glob("*.whl"))}
 
 
+@pytest.mark.slow  # builds the sdist and the wheel (module fixture)
 def test_wheel_carries_the_package_and_models_only(artefacts):
     names = zipfile.ZipFile(artefacts["wheel"]).namelist()
     info = f"rnnlab-{rnnlab.__version__}.dist-info/"
@@ -56,6 +57,7 @@ def test_wheel_carries_the_package_and_models_only(artefacts):
         info + f for f in ("METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE")}
 
 
+@pytest.mark.slow  # builds the sdist and the wheel (module fixture)
 def test_wheel_metadata_matches_pyproject(artefacts):
     wheel = zipfile.ZipFile(artefacts["wheel"])
     info = f"rnnlab-{rnnlab.__version__}.dist-info/"
@@ -71,6 +73,7 @@ def test_wheel_metadata_matches_pyproject(artefacts):
     assert wheel.read(info + "licenses/LICENSE") == (ROOT / "LICENSE").read_bytes()
 
 
+@pytest.mark.slow  # builds the sdist and the wheel (module fixture)
 def test_sdist_carries_every_tracked_file_and_no_outputs(artefacts):
     with tarfile.open(artefacts["sdist"]) as sdist:
         top = f"rnnlab-{rnnlab.__version__}/"
@@ -87,6 +90,7 @@ def test_sdist_carries_every_tracked_file_and_no_outputs(artefacts):
         assert sorted(set(tracked) - names) == []
 
 
+@pytest.mark.slow  # builds the sdist and the wheel (module fixture)
 def test_twine_accepts_both_artefacts(artefacts):
     pytest.importorskip("twine", reason="needs twine: pip install -e '.[dev]'")
     done = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",

@@ -107,22 +107,40 @@ def test_bad_csvs_for_a_model(tiny, tmp_path):
         model.generate(5, read_csv(no_high, ("Open",)))
 
 
-def test_sampled_paths_spread_around_the_deterministic_one(tiny):
+@pytest.fixture(scope="module")
+def sampled(tiny):
+    """tiny's exported model, its mean-forecast path of 30 steps and 200 paths sampled with
+    seed 1."""
     model = load(tiny["onnx"])
+    return model, model.generate(30, samples=0), model.generate(30, samples=200, seed=1)
+
+
+def test_sampled_paths_are_the_same_for_the_same_seed(sampled):
+    model, _, paths = sampled
+    assert paths.values.shape == (200, 30)
+    np.testing.assert_array_equal(model.generate(30, samples=200, seed=1).values, paths.values)
+
+
+def test_the_first_step_spreads_by_the_residual_sd(sampled):
+    model, _, paths = sampled
     assert model.card.residual_sd > 0
-    plain = model.generate(30, samples=0)
-    sampled = model.generate(30, samples=200, seed=1)
-    assert sampled.values.shape == (200, 30)
-    np.testing.assert_array_equal(model.generate(30, samples=200, seed=1).values, sampled.values)
-    low, high = np.quantile(sampled.values, [0.05, 0.95], axis=0)
+    low, high = np.quantile(paths.values, [0.05, 0.95], axis=0)
     # Step 0 is the model's prediction plus N(0, sd) noise: its 5-95% band is 2 * 1.645 sd wide.
     span = model.encoder.hi[0] - model.encoder.lo[0]
     assert (high - low)[0] == pytest.approx(3.29 * model.card.residual_sd * span, rel=0.2)
     assert (high - low).min() > 0
+
+
+def test_sampled_paths_spread_around_the_deterministic_one(sampled):
+    _, plain, paths = sampled
+    low, high = np.quantile(paths.values, [0.05, 0.95], axis=0)
     inside = (low <= plain.values[0]) & (plain.values[0] <= high)
     assert inside.mean() > 0.8
+
+
+def test_a_negative_sample_count_is_refused(sampled):
     with pytest.raises(RnnlabError, match="samples=-1: must be between 0 and"):
-        model.generate(5, samples=-1)
+        sampled[0].generate(5, samples=-1)
 
 
 def test_zero_noise_is_the_deterministic_path(tiny):

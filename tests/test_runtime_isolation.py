@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BLOCKER = '''
 import importlib.abc, sys
 class Block(importlib.abc.MetaPathFinder):
@@ -27,6 +29,7 @@ def run_blocked(tmp_path: Path, *args: str,
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
 
 
+@pytest.mark.slow  # every runtime command in a child interpreter
 def test_runtime_cli_without_training_packages(tiny, tmp_path):
     done = run_blocked(tmp_path, "forecast", str(tiny["onnx"]), "--csv", str(tiny["csv"]),
                        "--json")

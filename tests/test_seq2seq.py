@@ -79,6 +79,7 @@ def test_beam_of_width_one_is_greedy() -> None:
         assert beam_search(model, source[:n, i:i + 1], n, 10, width=1) == expected
 
 
+@pytest.mark.slow  # trains until the model reverses strings
 def test_training_learns_to_reverse_short_strings() -> None:
     """A few hundred steps on 2..4 digits reverse most fresh strings exactly, greedy and
     beam search alike."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import SHARED
+from helpers import SHARED, assert_scores_close
 
 from rnnlab.runtime.errors import DataWarning, RnnlabError
 from rnnlab.runtime.forecaster import load
@@ -26,20 +26,66 @@ PRESETS = {"lstm": "seed-lstm", "gru": "seed-gru", "ohlc-gru": "ohlc-gru",
 
 
 @pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_models_are_small(name):
+    assert shipped_path(name).stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
 def test_shipped_models_are_their_presets(name):
-    path = shipped_path(name)
-    assert path.stat().st_size < 1_000_000
-    card = load(path).card
+    card = load(shipped_path(name)).card
     assert (card.preset, card.seed, card.target) == (PRESETS[name], 0, "High")
     assert (card.train_start, card.train_end) == ("2006-01-03", "2016-12-30")
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_score_the_days_of_2017(name):
+    card = load(shipped_path(name)).card
     one_step = card.metrics["one_step"]
     # The High-only models see all 251 days of 2017; ohlc-gru drops 2017-07-31 (no Open/Low).
     days, persistence, flat = (251, 1.539, 14.657) if name != "ohlc-gru" else (250, 1.542, 14.622)
     assert card.metrics["days"] == days
     assert one_step["persistence"]["rmse"] == pytest.approx(persistence, abs=1e-3)
     assert one_step["flat"]["rmse"] == pytest.approx(flat, abs=1e-3)
+
+
+@pytest.mark.slow  # the cross-validated ridge on the whole IBM file, 200 sampled paths
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_baselines_are_what_the_library_computes(name, ibm_csv):
+    """Every baseline a card stores is what the runtime computes today on the card's test
+    days: the one-step baselines from ``forecast``, the path baselines from ``generate``.
+    (lstm and gru predate the path baselines: their generation view holds the one-step
+    rows, added after training, the weights untouched.)"""
+    model = load(name)
+    card = model.card
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)  # IBM 2017-07-31 has no Open/Low
+        prices = read_csv(ibm_csv, card.encoder.columns, card.missing)
+    one_step = {k: v for k, v in model.forecast(prices, start=card.split).scores.items()
+                if k != "model"}
+    # ridge solves and sums over sampled paths: numpy's build and thread count move the
+    # last digits (1e-14 seen), 1e-9 relative allows that and nothing more
+    stored = {k: v for k, v in card.metrics["one_step"].items() if k != "model"}
+    assert_scores_close(stored, one_step, rel=1e-9)
+    if "generation" in card.metrics:
+        paths = model.generate(card.metrics["days"], prices, start=card.split).scores
+        computed = {**one_step, **paths}
+        stored = {k: v for k, v in card.metrics["generation"].items()
+                  if k not in ("model", "mean-forecast path")}  # the model's, not baselines
+        assert stored and stored.keys() <= computed.keys()
+        assert_scores_close(stored, {k: computed[k] for k in stored}, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_shipped_cards_carry_the_linear_baseline_and_a_residual_spread(name):
+    card = load(shipped_path(name)).card
+    one_step = card.metrics["one_step"]
     assert "linear" in one_step and ("close-anchored" in one_step) == (name == "ohlc-gru")
     assert card.residual_sd > 0
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_model_card_describes_every_shipped_model(name):
+    path = shipped_path(name)
     assert f"`{path.name}`" in (ROOT / "exported" / "MODEL_CARD.md").read_text()
 
 
@@ -48,6 +94,7 @@ def test_shipped_models_were_trained_on_the_shared_file(ibm_csv):
         assert load(shipped_path(name)).card.data_sha256 == sha256_of(ibm_csv)
 
 
+@pytest.mark.slow  # the linear baseline's cross-validated ridge on the whole IBM file
 def test_shipped_ohlc_gru_beats_persistence_on_2017(ibm_csv):
     model = load("ohlc-gru")  # a shipped model by name
     with pytest.warns(DataWarning, match="no Open/Low: 2017-07-31"):
@@ -69,6 +116,7 @@ def test_default_model_generates_without_a_csv():
     assert generated.values.shape == (200, 251)  # 2017: the 251 NYSE trading days
 
 
+@pytest.mark.slow  # three whole price files, the cross-validated ridge on each
 @pytest.mark.parametrize("ticker", ["IBM", "AAPL", "GOOGL"])
 @pytest.mark.parametrize("name", [FORECASTER, DEFAULT])
 def test_shipped_defaults_are_scale_free_on_any_ticker(name, ticker):
@@ -90,6 +138,7 @@ def test_shipped_defaults_are_scale_free_on_any_ticker(name, ticker):
         assert (model.generate(251, before, samples=20).values > 0).all()
 
 
+@pytest.mark.slow  # builds a wheel with pip
 def test_wheel_carries_the_shipped_models(tmp_path):
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                "-w", str(tmp_path), str(ROOT)]
@@ -103,6 +152,7 @@ def test_wheel_carries_the_shipped_models(tmp_path):
         assert f"rnnlab/exported/{file}" in names
 
 
+@pytest.mark.slow  # the linear baseline's cross-validated ridge on the whole IBM file
 def test_forecast_without_a_model_uses_the_scale_free_forecaster(cli, ibm_csv):
     code, out, err = cli("forecast", "--csv", ibm_csv, "--start", "2017-01-01", "--json")
     assert code == 0, err

@@ -60,6 +60,7 @@ SCROLLING_CODE = """() => [...document.querySelectorAll("pre > code")]
   .map(code => code.textContent.split("\\n")[0].slice(0, 50))"""
 
 
+@pytest.mark.slow  # every page of the built site in headless Chromium
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_every_page_renders_offline(site_browser, width: int) -> None:
     pages = site_browser.pages()
@@ -91,6 +92,7 @@ SCROLLING_MATH = """() => [...document.querySelectorAll(".arithmatex, .katex-dis
   .map(box => box.textContent.trim().slice(0, 50))"""
 
 
+@pytest.mark.slow  # the built site in headless Chromium
 @pytest.mark.parametrize("chapter", ["01-rnn/", "02-vanishing-gradients/", "03-lstm/",
                                      "04-gru/"])
 def test_the_cells_equations_fit_a_phone(site_browser, chapter: str) -> None:

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NODE = shutil.which("node")
 
 
+@pytest.mark.slow  # Node's test runner over fixtures the Python side writes
 @pytest.mark.skipif(NODE is None, reason="needs Node.js (18 or later) on PATH for `node --test`")
 def test_text_mode_samples_what_python_samples(tmp_path: Path) -> None:
     pytest.importorskip("onnx", reason="the fixtures need onnx: pip install -e '.[dev]'")

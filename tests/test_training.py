@@ -120,6 +120,7 @@ def test_interrupted_save_leaves_the_old_file(prices_csv, tmp_path, monkeypatch)
     assert [p.name for p in path.parent.iterdir()] == ["m.pt"]
 
 
+@pytest.mark.slow  # trains on the whole IBM file
 def test_short_training_on_ibm_lowers_the_loss(ibm_csv):
     split = load_split(str(ibm_csv), "High", (), "2017-01-01")
     recipe = PRESETS["seed-gru"].with_overrides(units=16, cells=("gru",) * 2, epochs=4)

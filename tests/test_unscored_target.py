@@ -48,14 +48,22 @@ def read(csv):
         return rnnlab.read_prices(csv, missing="ffill")
 
 
-def test_forecast_and_generate_skip_a_filled_target(tiny, tmp_path):
-    csv = without_high(tiny["csv"], tmp_path / "gap.csv", "2015-10-07")
-    prices = read(csv)
-    model = rnnlab.load(tiny["onnx"])
+@pytest.fixture
+def gap(tiny, tmp_path):
+    """tiny's prices with the High of 2015-10-07 emptied (filled forward on reading), and
+    tiny's exported model."""
+    return without_high(tiny["csv"], tmp_path / "gap.csv", "2015-10-07"), rnnlab.load(tiny["onnx"])
+
+
+def test_a_filled_target_is_marked_unscored(gap):
+    assert read(gap[0]).unscored.sum() == 1
+
+
+def test_forecast_skips_a_filled_target(gap):
+    csv, model = gap
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         result = model.forecast(csv, "2015-10-01", missing="ffill")
-        path = model.generate(10, csv, samples=0, start="2015-10-01", missing="ffill")
     keep = result.dates != np.datetime64("2015-10-07")
     assert keep.sum() == len(keep) - 1
     # persistence would score a free zero on the filled day; it is not scored at all
@@ -63,10 +71,16 @@ def test_forecast_and_generate_skip_a_filled_target(tiny, tmp_path):
         rmse((result.actual - result.previous)[keep]), rel=1e-12)
     assert result.scores["model"]["rmse"] == pytest.approx(
         rmse((result.predicted - result.actual)[keep]), rel=1e-12)
+
+
+def test_generate_skips_a_filled_target(gap):
+    csv, model = gap
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        path = model.generate(10, csv, samples=0, start="2015-10-01", missing="ffill")
     kept = path.dates[:len(path.actual)] != np.datetime64("2015-10-07")
     assert path.scores["mean-forecast path"]["rmse"] == pytest.approx(
         rmse((path.values[0, :len(path.actual)] - path.actual)[kept]), rel=1e-12)
-    assert prices.unscored.sum() == 1
 
 
 def test_backtest_skips_a_filled_target(tmp_path):

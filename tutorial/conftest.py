@@ -17,6 +17,7 @@ import contextlib
 import doctest
 import io
 
+import pytest
 from sybil import Example, Sybil
 from sybil.evaluators.python import PythonEvaluator
 from sybil.parsers.markdown import CodeBlockParser, SkipParser
@@ -52,3 +53,11 @@ pytest_collect_file = Sybil(
              SkipParser()],
     patterns=["*.md"],
 ).pytest()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The pages' blocks are slow: each page is one chain that trains, exports and
+    measures, as a reader would (``pytest`` runs them, ``pytest -m "not slow"`` skips)."""
+    for item in items:
+        if item.path.suffix == ".md":
+            item.add_marker(pytest.mark.slow)
