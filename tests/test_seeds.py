@@ -40,8 +40,14 @@ def test_bad_workers_threads_or_seeds_fail_before_training(prices_csv, arguments
         message = "no CUDA GPU is visible"
     arguments = {"seeds": [0], **arguments}
     with pytest.raises(RnnlabError, match=message):
-        list(rnnlab.train(prices_csv, "seed-lstm", "2015-08-01", progress=False,
-                         **{"seeds": (0,), **arguments}))
+        list(rnnlab.train(prices_csv, "seed-lstm", "2015-08-01", progress=False, **arguments))
+
+
+def test_workers_without_seeds_and_seeds_of_a_text_preset_are_refused(prices_csv, tmp_path):
+    with pytest.raises(RnnlabError, match=r"workers=2: .* give it with seeds="):
+        rnnlab.train(prices_csv, "seed-lstm", workers=2)
+    with pytest.raises(RnnlabError, match=r"seeds=\[0, 1\]: a text preset trains one model"):
+        rnnlab.train("some text", "char-lstm", seeds=[0, 1])
 
 
 @pytest.mark.parametrize("jobs, threads, expected", [
