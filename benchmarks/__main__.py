@@ -1,6 +1,6 @@
 """``python -m benchmarks``: measure everything, print the Markdown report, optionally save.
 
-    python -m benchmarks                 # full run (~15 min on a quiet 2-core machine)
+    python -m benchmarks                 # full run (~17 min on a quiet 2-core machine)
     python -m benchmarks --quick         # seconds: proves the harness works (no venvs, no Keras)
     python -m benchmarks --json out.json # also write JSON
     python -m benchmarks --save          # write benchmarks/results.md and results.json

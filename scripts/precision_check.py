@@ -16,7 +16,8 @@ count give the same model), seed by seed, so the first verdicts come early. Afte
 finished run, tutorial/results/precision.{md,json} are rewritten with all runs so far
 (the runs not finished are named); ``--json`` prints the JSON at the end. The verdicts
 set each preset's default precision (rnnlab/training/presets.py,
-rnnlab/language/chartrain.py), by hand, from this file.
+rnnlab/language/chartrain.py), by hand, from this file. ``--resume`` keeps the runs an
+interrupted check wrote and trains only the rest.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pathlib import Path
 
 RESULTS = Path("tutorial/results")
 COMMAND = "python scripts/precision_check.py"
-PRICE_PRESETS = ("seed-lstm", "ohlc-gru", "seed-gru")
+PRICE_PRESETS = ("seed-lstm", "ohlc-gru")
 CHAR_TOLERANCE = 0.01  # nats/char
 PRECISIONS = ("fp32", "bf16")
 
@@ -135,6 +136,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--presets", default=",".join(PRICE_PRESETS))
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the runs already in tutorial/results/precision.json")
+    parser.add_argument("--workers", type=int, default=2, help="processes training at once")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     if len(seeds) < 2:
@@ -146,15 +150,19 @@ def main() -> None:
               "char_steps": 0, "chars_per_step": 0, "load_before": load_before,
               "cores": os.cpu_count()}
     # The jobs in the order that gives a verdict soonest: seed by seed, both parts.
+    if args.resume:
+        resume(result, json.loads((RESULTS / "precision.json").read_text()))
     jobs = {}
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPoolExecutor(args.workers) as pool:
         for seed in seeds:
             for precision in PRECISIONS:
-                jobs[pool.submit(char_run, args.text, seed, precision)] = (
-                    "char", None, seed, precision)
+                if seed not in result["char"][precision]:
+                    jobs[pool.submit(char_run, args.text, seed, precision)] = (
+                        "char", None, seed, precision)
                 for name in presets:
-                    jobs[pool.submit(price_run, args.csv, name, seed, precision)] = (
-                        "price", name, seed, precision)
+                    if seed not in result["price"][name][precision]:
+                        jobs[pool.submit(price_run, args.csv, name, seed, precision)] = (
+                            "price", name, seed, precision)
         for done in as_completed(jobs):
             part, name, seed, precision = jobs[done]
             run = done.result()
@@ -168,6 +176,19 @@ def main() -> None:
             write(result, [f"{j[1] or 'char'} {j[3]} seed {j[2]}" for f, j in jobs.items()
                            if not f.done()], started)
     print(json.dumps(result, indent=1) if args.json else markdown(result))
+
+
+def resume(result: dict, saved: dict) -> None:
+    """Copy the runs of an earlier, interrupted check into ``result`` (JSON's seed keys
+    are text); the minutes count from this start."""
+    for precision in PRECISIONS:
+        result["char"][precision] = {int(k): v for k, v in saved["char"][precision].items()}
+        for name, runs in result["price"].items():
+            old = saved["price"].get(name, {}).get(precision, {})
+            runs[precision] = {int(k): v for k, v in old.items()}
+    result["char_steps"], result["chars_per_step"] = (saved["char_steps"],
+                                                      saved["chars_per_step"])
+    result["load_before"] = saved["load_before"]
 
 
 def write(result: dict, pending: list[str], started: float) -> None:
