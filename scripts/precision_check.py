@@ -88,8 +88,10 @@ def verdicts(result: dict) -> list[dict]:
     rows = []
     char = summary(result["char"], "val")
     if char:
-        rows.append({"model": f"shakespeare (2 x LSTM(512)), validation nats/char after "
-                              f"{result['char_steps']} steps", **char,
+        steps = sorted({r["steps"] for runs in result["char"].values() for r in runs.values()})
+        rows.append({"model": f"shakespeare (2 x LSTM(512)), validation nats/char after one "
+                              f"epoch ({'-'.join(map(str, (steps[0], steps[-1])[:len(steps)]))}"
+                              " steps)", **char,
                      "allowed": CHAR_TOLERANCE, "allowed_text": f"± {CHAR_TOLERANCE}"})
     for preset, runs in result["price"].items():
         row = summary(runs, "rmse")
@@ -115,8 +117,8 @@ def markdown(result: dict) -> str:
               "optimizer in float32, every score computed by the float32 model (what the "
               "exported file holds). On this CPU PyTorch's nn.GRU does not run under autocast "
               "(only the linear head does); nn.LSTM does. The character runs train one epoch "
-              f"of the shakespeare recipe ({result['char_steps']} steps of "
-              f"{result['chars_per_step']:,} characters, the text's first 90%); the price "
+              f"of the shakespeare recipe (steps of {result['chars_per_step']:,} characters "
+              "over the text's first 90%, the count depending on the seed's offset); the price "
               "presets their full recipe on one thread. Speed is not measured here (the runs "
               "share a loaded machine; each run's seconds are in the JSON): the benchmark "
               "harness times bf16 training against fp32 and Keras in one run "

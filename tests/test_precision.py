@@ -87,3 +87,18 @@ def test_an_old_card_without_precision_loads_as_fp32_and_a_bad_one_is_refused(ti
     assert Card.from_dict(data).precision == "fp32"
     with pytest.raises(RnnlabError, match="precision: must be one of"):
         Card.from_dict(replace(tiny["run"].card, precision="fp8").to_dict())
+
+
+TINY_TEXT = {"epochs": 1, "units": 16, "embed": 4, "layers": 1, "batch": 4, "bptt": 24,
+             "warmup": 2}
+
+
+def test_the_shakespeare_preset_trains_in_bf16_by_default_the_small_ones_in_fp32():
+    from language_fixtures import VERSE
+
+    shipped = rnnlab.train(VERSE * 20, preset="shakespeare", progress=False, threads=1,
+                           **TINY_TEXT)
+    small = rnnlab.train(VERSE * 20, preset="char-lstm", progress=False, threads=1,
+                         **TINY_TEXT)
+    assert shipped.precision == ("bf16" if HAS_BF16 else "fp32")
+    assert small.precision == "fp32"

@@ -23,7 +23,8 @@ def check():
 
 
 def runs(key: str, fp32: list[float], bf16: list[float]) -> dict:
-    return {p: {seed: {key: v, "seconds": 1.0} for seed, v in enumerate(values)}
+    return {p: {seed: {key: v, "seconds": 1.0, "steps": 121 + seed} for seed, v in
+                enumerate(values)}
             for p, values in (("fp32", fp32), ("bf16", bf16))}
 
 
@@ -36,6 +37,7 @@ def test_text_keeps_within_a_hundredth_of_a_nat(check):
     lost = check.verdicts(result(runs("val", [2.10, 2.12, 2.11], [2.13, 2.12, 2.13]), {}))
     assert kept[0]["keeps"] and kept[0]["bf16"] - kept[0]["fp32"] == pytest.approx(0.007)
     assert not lost[0]["keeps"]
+    assert "one epoch (121-123 steps)" in kept[0]["model"]  # each seed's offset: its count
 
 
 def test_prices_keep_within_the_fp32_seed_spread(check):
@@ -52,7 +54,7 @@ def test_prices_keep_within_the_fp32_seed_spread(check):
 def test_a_verdict_needs_two_seeds_done_in_both_precisions(check):
     partial = runs("rmse", [3.9, 3.5], [3.8])
     assert check.summary(partial, "rmse") is None
-    partial["bf16"][1] = {"rmse": 3.6, "seconds": 1.0}
+    partial["bf16"][1] = {"rmse": 3.6, "seconds": 1.0, "steps": 122}
     assert check.summary(partial, "rmse")["seeds"] == [0, 1]
 
 
@@ -64,4 +66,4 @@ def test_resume_reads_back_what_write_saved(check, tmp_path, monkeypatch):
     fresh = result({"fp32": {}, "bf16": {}}, {"seed-lstm": {"fp32": {}, "bf16": {}}})
     check.resume(fresh, json.loads((tmp_path / "precision.json").read_text()))
     assert fresh["char"]["bf16"][1]["val"] == 2.2 and fresh["price"]["seed-lstm"]["fp32"] == {
-        0: {"rmse": 3.9, "seconds": 1.0}}
+        0: {"rmse": 3.9, "seconds": 1.0, "steps": 121}}

@@ -9,6 +9,7 @@ import typer
 
 from rnnlab.cli.output import emit_json
 from rnnlab.cli.outputs import check_outputs
+from rnnlab.language.chartrain import default_precision
 from rnnlab.language.chartrained import TrainedText, is_char_checkpoint, train_text
 from rnnlab.runtime.errors import RnnlabError
 
@@ -16,7 +17,8 @@ __all__ = ["export_text", "is_char_checkpoint", "train_text_command"]
 
 
 def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | None,
-                       batch: int | None, precision: str, threads: int, out: Path | None,
+                       batch: int | None, precision: str | None, threads: int,
+                       out: Path | None,
                        json_: bool, progress: bool, price_only: dict) -> None:
     """Train one character model, save it, print its score beside the counting baselines."""
     given = [name for name, value in price_only.items() if value]
@@ -28,6 +30,7 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
         raise RnnlabError(f"--text {text}: no such file")
     out = out or Path("runs") / f"{preset}.pt"
     check_outputs({"--out": out}, [text], make_parents=True)
+    precision = precision or default_precision(preset)
     words = ["rnnlab", "train", "--text", str(text), "--preset", preset, "--precision",
              precision, "--seed", str(seeds[0])]
     for option, value in (("--epochs", epochs), ("--batch", batch)):
@@ -38,12 +41,12 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
     trained.save(out)
     result = trained.evaluate()
     if json_:
-        emit_json({"preset": preset, "seed": seeds[0], "precision": precision,
+        emit_json({"preset": preset, "seed": seeds[0], "precision": trained.precision,
                    "checkpoint": str(out), "seconds": trained.seconds,
                    "history": trained.history, "kn_order": result.kn_order,
                    "scores": result.table()})
         return
-    typer.echo(f"{preset} seed {seeds[0]} ({precision}): {len(trained.history)} epochs in "
+    typer.echo(f"{preset} seed {seeds[0]} ({trained.precision}): {len(trained.history)} epochs in "
                f"{trained.seconds:.0f} s -> {out}")
     typer.echo(result.format(f"  validation, {text.name}'s last 10% "
                              f"({result.chars:,} characters):"))

@@ -80,8 +80,8 @@ def train(
     plot: Path = typer.Option(None, help="Draw real vs predicted (first seed) to this PNG."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
     precision: str = typer.Option(None, help="fp32 or bf16 (autocast, where the CPU or GPU "
-                                  "has bfloat16; the weights stay float32); default: the "
-                                  "preset's (text: fp32); recorded in the card."),
+                                  "has bfloat16; the weights stay float32); default: fp32, "
+                                  "bf16 for --preset shakespeare; recorded in the card."),
 ) -> None:
     """Train on the days before --split; score on the days from it.
 
@@ -102,8 +102,7 @@ def train(
                       "--device": device not in ("auto", "cpu"), "--workers": workers,
                       "--plot": plot}
         return train_text_command(text, preset or "char-lstm", _seeds(seeds), epochs, batch,
-                                  precision or "fp32", threads, out, json_, progress,
-                                  price_only)
+                                  precision, threads, out, json_, progress, price_only)
     preset = preset or "seed-lstm"
     out = out or Path("runs/model.pt")
     seed_list = _seeds(seeds)
