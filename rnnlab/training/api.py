@@ -66,14 +66,15 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
         progress: show a progress bar (on stderr).
         threads: PyTorch CPU threads; None leaves PyTorch's setting.
         **overrides: recipe fields to change, e.g. ``epochs=5``, ``units=16``,
-            ``cells=("gru",)``, ``window=30``, ``transform="logret"``.
+            ``cells=("gru",)``, ``window=30``, ``transform="logret"``,
+            ``precision="bf16"`` (bfloat16 autocast in training; the card records it).
 
     Returns:
         ``rnnlab.Trained``, already scored on the test days beside the baselines.
 
     A text preset (``char-rnn``, ``char-gru``, ``char-lstm``, ``shakespeare``) trains a
     character language model instead: ``prices`` is then a text file's path or the text,
-    ``precision="bf16"`` is accepted, and the result is a
+    ``precision`` defaults to the preset's (bf16 for ``shakespeare``), and the result is a
     ``rnnlab.language.chartrained.TrainedText`` (see ``train_text`` there).
     """
     seed = checks.integer("seed", seed, 0, MAX_SEED)
