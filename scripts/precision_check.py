@@ -177,7 +177,8 @@ def main() -> None:
             say(f"{name or 'char'} {precision} seed {seed}: {run}")
             write(result, [f"{j[1] or 'char'} {j[3]} seed {j[2]}" for f, j in jobs.items()
                            if not f.done()], started)
-    write(result, [], started)
+    if not jobs:  # --resume with every run done: the same figures, written again
+        write(result, [], started, ran=False)
     print(json.dumps(result, indent=1) if args.json else markdown(result))
 
 
@@ -191,14 +192,18 @@ def resume(result: dict, saved: dict) -> None:
             runs[precision] = {int(k): v for k, v in old.items()}
     result["char_steps"], result["chars_per_step"] = (saved["char_steps"],
                                                       saved["chars_per_step"])
-    result["load_before"], result["minutes_before"] = (saved["load_before"],
-                                                       saved["minutes"])
+    for key in ("load_before", "load_after", "minutes"):
+        result[key] = saved[key]
+    result["minutes_before"] = saved["minutes"]
 
 
-def write(result: dict, pending: list[str], started: float) -> None:
-    """Rewrite precision.json and .md with every run finished so far."""
-    result.update(load_after=os.getloadavg()[0], pending=pending,
-                  minutes=result.get("minutes_before", 0) + (time.perf_counter() - started) / 60)
+def write(result: dict, pending: list[str], started: float, ran: bool = True) -> None:
+    """Rewrite precision.json and .md with every run finished so far; ``ran``: a run just
+    finished (else the load and minutes stay those of the last run)."""
+    if ran:
+        result.update(load_after=os.getloadavg()[0], minutes=result.get("minutes_before", 0)
+                      + (time.perf_counter() - started) / 60)
+    result["pending"] = pending
     result["verdicts"] = verdicts(result)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "precision.json").write_text(json.dumps(result, indent=1) + "\n")
