@@ -61,7 +61,8 @@ def test_a_verdict_needs_two_seeds_done_in_both_precisions(check):
 def test_resume_reads_back_what_write_saved(check, tmp_path, monkeypatch):
     monkeypatch.setattr(check, "RESULTS", tmp_path)
     saved = {**result(runs("val", [2.1, 2.2], [2.1, 2.2]),
-                      {"seed-lstm": runs("rmse", [3.9], [])}), "load_before": 1.0, "load_after": 1.0, "minutes": 0.0, "cores": 2}
+                      {"seed-lstm": runs("rmse", [3.9], [])}),
+             "load_before": 1.0, "load_after": 1.0, "minutes": 0.0, "cores": 2}
     check.write(saved, [], 0.0)
     fresh = result({"fp32": {}, "bf16": {}}, {"seed-lstm": {"fp32": {}, "bf16": {}}})
     check.resume(fresh, json.loads((tmp_path / "precision.json").read_text()))
