@@ -1,11 +1,11 @@
 """``python -m benchmarks``: measure everything, print the Markdown report, optionally save.
 
-    python -m benchmarks                 # full run (~15 min on a quiet 2-core machine)
+    python -m benchmarks                 # full run (~17 min on a quiet 2-core machine)
     python -m benchmarks --quick         # seconds: proves the harness works (no venvs, no Keras)
     python -m benchmarks --json out.json # also write JSON
     python -m benchmarks --save          # write benchmarks/results.md and results.json
 
-The full run builds (once, then cached: see ``venvs.py``) a TensorFlow venv for the
+The full run builds (once, then cached: see ``peers.py``) a TensorFlow venv for the
 Keras peer; if it cannot, the Keras rows say why. A group measured while other
 processes kept more than a tenth of a core busy is measured again (``--busy-repeats``).
 """
@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks import groups, peers, venvs
+from benchmarks import groups, peers, steps
 from benchmarks.keras_worker import Worker
 from benchmarks.measure import Settings, machine, quietest
 from benchmarks.report import Report, Row
@@ -69,9 +69,9 @@ def keras_python(wanted: bool | None, quick: bool) -> tuple[Path | None, str]:
     if not (wanted or (wanted is None and not quick)):
         return None, "skipped (--quick)" if wanted is None else "skipped (--no-keras)"
     try:
-        return venvs.cached_python(venvs.KERAS_INSTALL, say), ""
+        return peers.cached_python(peers.KERAS_INSTALL, say), ""
     except Exception as error:  # noqa: BLE001 - any failure becomes the rows' note
-        return None, f"no TensorFlow venv: {venvs.failure(error)}"
+        return None, f"no TensorFlow venv: {peers.failure(error)}"
 
 
 def notes(settings: Settings, keras: Path | None) -> list[str]:
@@ -86,7 +86,7 @@ def notes(settings: Settings, keras: Path | None) -> list[str]:
         f"`torch.set_num_threads({settings.torch_threads})`, OpenMP's default wait policy "
         "(spins); Keras: TensorFlow's default thread pools (spin); every process settles "
         "before each sample",
-        f"Keras: {venvs.KERAS_PIN} in {keras.parent.parent}" if keras else "Keras: not measured",
+        f"Keras: {peers.KERAS_PIN} in {keras.parent.parent}" if keras else "Keras: not measured",
     ]
 
 
@@ -126,6 +126,20 @@ def load_record(group: str, model: str, attempts: list, kept: int) -> dict:
             "load_after": attempts[kept].load_after[0], "kept": kept}
 
 
+def lstm_profile(rows: list[Row], settings: Settings) -> list[str]:
+    """Issue 28's profile note on the LSTM one-step row (see ``steps.lstm_profile``)."""
+    import rnnlab.runtime.forecaster as runtime_model
+
+    row = next(r for r in rows if (r.group, r.case, r.model, r.peer) == (
+        "inference", peers.SCENARIOS["batch"], "lstm", groups.TORCH))
+    if not (row.ours and row.theirs):
+        return []
+    windows = int(peers.SCENARIOS["batch"].split()[1])  # "one-step, 251 windows"
+    return [steps.lstm_profile(row.ours, row.theirs, windows,
+                               min(runtime_model.CORES, runtime_model.MAX_THREADS),
+                               settings.torch_threads)]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure both architectures, the seeds and install size, print the report, save."""
     argv = sys.argv[1:] if argv is None else argv
@@ -158,9 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     say("install size")
     rows += groups.install_size(settings)
     rows = sorted(groups.goals(rows) + rows, key=lambda row: ORDER.index(row.group))
+    say("LSTM profile: matmul peak")
+    profile = lstm_profile(rows, settings)
     host["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     report = Report(" ".join(["python -m benchmarks", *argv]), date, settings.quick, host,
-                    notes(settings, keras) + weights, rows, loads)
+                    notes(settings, keras) + weights + profile, rows, loads)
     print(report.to_markdown())
     if args.json:
         args.json.write_text(report.to_json() + "\n")

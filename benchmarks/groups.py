@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import peers, venvs
+from benchmarks import peers
 from benchmarks.keras_worker import OFFERED, Worker
 from benchmarks.keras_worker import command as keras_command
 from benchmarks.keras_worker import environment as keras_environment
@@ -30,6 +30,9 @@ TORCH, TORCH_SCRIPT, KERAS = "PyTorch eager", "PyTorch script", "Keras"
 PLAIN = "one plain `session.run`"
 COLD_START = "`forecast` process, IBM CSV"
 PER_EPOCH = "training, seconds per steady epoch"
+CHAR_STEP = "character LSTM training, ms per step of 64 x 128 characters"
+CHAR_MODEL = "2 x LSTM(512)"
+CHAR_STEPS = {True: 2, False: 8}  # timed steps per epoch: quick, full
 SEEDS = "`rnnlab train --seeds 0,1,2` wall"
 VENV = "venv size on disk"
 THREADS2 = f"{SCENARIOS['batch']} (rnnlab 2-thread session)"
@@ -44,6 +47,8 @@ TARGETS: dict[tuple[str, str, str], float] = {
     (BUSY, TORCH, "lstm"): 1.5, (BUSY, TORCH, "gru"): 2,
     (SCENARIOS["single"], TORCH, "*"): 3, (SCENARIOS["windowed"], TORCH, "*"): 3,
     (COLD_START, TORCH_SCRIPT, "*"): 3.5, (PER_EPOCH, KERAS, "lstm"): 2.5,
+    (PER_EPOCH, KERAS, "gru"): 1.5, (f"{CHAR_STEP} (fp32)", KERAS, CHAR_MODEL): 2,
+    (f"{CHAR_STEP} (bf16)", KERAS, CHAR_MODEL): 2,
     (SAMPLED, PLAIN, "*"): 1, (SEEDS, "serial", "lstm"): 1 / 0.6, (VENV, "training venv", "-"): 4,
 }
 
@@ -238,14 +243,60 @@ def training(bench: Bench) -> list[Row]:
              "fit on PyTorch CPU, 1 thread")
     if bench.worker is None:
         return [bench.row("training", PER_EPOCH, KERAS, "s", seconds[1],
-                          note=f"{shape}; {bench.keras_why}")]
+                          note=f"{shape}; {bench.keras_why}")] + char_training(bench)
     np.save(bench.folder / "x.npy", x)
     np.save(bench.folder / "y.npy", y)
     settle()
     keras = bench.worker.ask("train", x=str(bench.folder / "x.npy"),
                              y=str(bench.folder / "y.npy"), epochs=1 + settings.epochs)
     return [bench.row("training", PER_EPOCH, KERAS, "s", seconds[1], statistics.mean(keras[1:]),
-                      f"{shape}; Keras default threads")]
+                      f"{shape}; Keras default threads")] + char_training(bench)
+
+
+def char_training(bench: Bench) -> list[Row]:
+    """The shipped character model's recipe (2 x LSTM(512), batch 64 x 128) beside Keras'
+    ``fit`` of the same shape on the same batches: ms per steady step, in fp32 and bf16
+    (autocast; where the CPU has no native bf16 the row says so). Only with the LSTM."""
+    import torch
+
+    from rnnlab.training.precision import bf16_supported
+
+    if bench.cell != "lstm":
+        return []
+    steps, before = CHAR_STEPS[bench.settings.quick], torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        runs = {precision: peers.char_training(steps, precision) for precision in
+                (("fp32", "bf16") if bf16_supported(torch.device("cpu")) else ("fp32",))}
+    finally:
+        torch.set_num_threads(before)
+    run = runs["fp32"]
+    shape = (f"1 warm-up + 1 timed epoch of {steps} steps; rnnlab `train_chars` on PyTorch "
+             "CPU, 1 thread")
+    keras, why = None, bench.keras_why
+    if bench.worker is not None:
+        np.save(bench.folder / "cx.npy", run.x)
+        np.save(bench.folder / "cy.npy", run.y)
+        settle()
+        keras = bench.worker.ask("chars", x=str(bench.folder / "cx.npy"),
+                                 y=str(bench.folder / "cy.npy"), vocab=run.vocab, epochs=2)[1]
+        keras /= steps
+        why = "Keras default threads, stateless"
+    rows = []
+    for precision in ("fp32", "bf16"):
+        case = f"{CHAR_STEP} ({precision})"
+        if precision not in runs:
+            rows.append(Row("training", case, CHAR_MODEL, KERAS, "ms",
+                            target=target(case, KERAS, CHAR_MODEL),
+                            note=f"this CPU has no native bfloat16; {why}"))
+            continue
+        ours = runs[precision].seconds_per_step
+        speeds = f"rnnlab {run.chars_per_step / ours:,.0f} characters/s" + (
+            f", Keras {run.chars_per_step / keras:,.0f}" if keras else "")
+        rows.append(Row("training", case, CHAR_MODEL, KERAS, "ms", ours * 1e3,
+                        keras * 1e3 if keras else None, keras / ours if keras else None,
+                        target(case, KERAS, CHAR_MODEL), f"{speeds}; {shape}; {why}"))
+    return rows
 
 
 def seeds(settings: Settings, csv: Path) -> list[Row]:
@@ -277,10 +328,10 @@ def install_size(settings: Settings) -> list[Row]:
         return [replace(row, note="skipped (--quick)")]
     try:
         with tempfile.TemporaryDirectory(prefix="rnnlab-venvs-") as temp:
-            sizes = {name: venvs.build(Path(temp) / name, steps)
-                     for name, steps in venvs.INSTALLS.items()}
+            sizes = {name: peers.build(Path(temp) / name, steps)
+                     for name, steps in peers.INSTALLS.items()}
     except (subprocess.SubprocessError, OSError) as error:
-        return [replace(row, note=f"skipped: {venvs.failure(error)}")]
+        return [replace(row, note=f"skipped: {peers.failure(error)}")]
     ours, theirs = sizes["runtime"], sizes["training"]
     return [replace(row, ours=ours, theirs=theirs, ratio=theirs / ours,
                     note="`du -sk` of each venv; runtime = `pip install .` (numpy, "
@@ -301,8 +352,10 @@ def goals(rows: list[Row]) -> list[Row]:
             out.append(limit_row(SAMPLED, cell, sampled.ours, 30.0))
         for case in (SCENARIOS["batch"], BUSY):
             out.append(replace(found[case, cell, TORCH], group="goals"))
-    return out + [replace(found[case, "lstm", peer], group="goals")
-                  for case, peer in ((PER_EPOCH, KERAS), (SEEDS, "serial"))]
+    kept = [(PER_EPOCH, cell, KERAS) for cell in peers.CELLS] + [
+        (f"{CHAR_STEP} ({p})", CHAR_MODEL, KERAS) for p in ("fp32", "bf16")] + [
+        (SEEDS, "lstm", "serial")]
+    return out + [replace(found[key], group="goals") for key in kept]
 
 
 def limit_row(case: str, cell: str, ms: float | None, limit: float) -> Row:

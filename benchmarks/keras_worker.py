@@ -6,11 +6,12 @@
           decay=1e-7, momentum=0.9), mean squared error, batch 150.
 
 The harness never imports TensorFlow. It starts ``PYTHON -m benchmarks.keras_worker
-serve FOLDER CELL CSV STEPS`` with the venv's Python (``venvs.py``) and drives it over
+serve FOLDER CELL CSV STEPS`` with the venv's Python (``peers.py``) and drives it over
 a pipe, one JSON line each way, so rnnlab's calls (timed in the parent) and Keras'
 (timed here) still alternate: ``time`` (seconds per call of a scenario), ``output``,
 ``settle`` (sleep until this process stops spinning), ``train`` (seconds of every
-epoch of ``model.fit`` on the given pairs), ``quit``. The model carries rnnlab's
+epoch of ``model.fit`` on the given pairs), ``chars`` (the same for the character model
+on the given batches), ``quit``. The model carries rnnlab's
 weights (``ModelFiles.path("keras.npz")``); forecasts and generation call
 ``model.predict`` as the notebook does. Also, as whole processes:
 
@@ -71,11 +72,12 @@ def calls(files: ModelFiles, work: Workload) -> dict:
             "forecast": predict}
 
 
-def epoch_seconds(cell: str, x: np.ndarray, y: np.ndarray, epochs: int) -> list[float]:
-    """Wall seconds of each epoch of ``model.fit`` with the notebook's batch size."""
+def epoch_clock():
+    """A Keras callback whose ``seconds`` collects each epoch's wall seconds (TensorFlow
+    is imported here, in the worker only)."""
     from tensorflow import keras
 
-    class Clock(keras.callbacks.Callback):
+    class EpochClock(keras.callbacks.Callback):
         def __init__(self) -> None:
             super().__init__()
             self.seconds: list[float] = []
@@ -86,9 +88,36 @@ def epoch_seconds(cell: str, x: np.ndarray, y: np.ndarray, epochs: int) -> list[
         def on_epoch_end(self, epoch, logs=None) -> None:
             self.seconds.append(time.perf_counter() - self.began)
 
-    clock = Clock()
+    return EpochClock()
+
+
+def epoch_seconds(cell: str, x: np.ndarray, y: np.ndarray, epochs: int) -> list[float]:
+    """Wall seconds of each epoch of ``model.fit`` with the notebook's batch size."""
+    clock = epoch_clock()
     build(cell, x.shape[1]).fit(x, y, epochs=epochs, batch_size=BATCH[cell], verbose=0,
                                 callbacks=[clock])
+    return clock.seconds
+
+
+def char_epoch_seconds(x: np.ndarray, y: np.ndarray, vocab: int, epochs: int) -> list[float]:
+    """Wall seconds of each epoch of ``model.fit`` of the shipped character model's shape:
+    Embedding(vocab, 64), 2 x LSTM(512) with Dropout(0.3) after each, Dense(vocab) logits;
+    AdamW(2e-3, weight decay 0.05, beta_2 0.99), global norm clipping 1; batch 64 of
+    ``x (n, 128)`` in order. Stateless (rnnlab carries the state between steps: the same
+    arithmetic per step)."""
+    from tensorflow import keras
+
+    model = keras.Sequential([keras.Input(shape=(x.shape[1],), batch_size=64),
+                              keras.layers.Embedding(vocab, 64)])
+    for _ in range(2):
+        model.add(keras.layers.LSTM(512, return_sequences=True))
+        model.add(keras.layers.Dropout(0.3))
+    model.add(keras.layers.Dense(vocab))
+    model.compile(optimizer=keras.optimizers.AdamW(2e-3, weight_decay=0.05, beta_2=0.99,
+                                                   global_clipnorm=1.0),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    clock = epoch_clock()
+    model.fit(x, y, epochs=epochs, batch_size=64, shuffle=False, verbose=0, callbacks=[clock])
     return clock.seconds
 
 
@@ -103,6 +132,8 @@ def serve(folder: str, cell: str, csv: str, steps: str) -> None:
         "output": lambda r: scenarios[r["scenario"]]().tolist(),
         "settle": lambda r: settle(),
         "train": lambda r: epoch_seconds(cell, np.load(r["x"]), np.load(r["y"]), r["epochs"]),
+        "chars": lambda r: char_epoch_seconds(np.load(r["x"]), np.load(r["y"]), r["vocab"],
+                                              r["epochs"]),
     }
     print(json.dumps({"ready": True}), file=replies, flush=True)
     for line in sys.stdin:

@@ -5,14 +5,30 @@
 - PyTorch script: ``python -m benchmarks.peers torch-forecast`` (the cold-start peer);
 - Keras: :mod:`benchmarks.keras_worker`, in its own venv, with the same weights.
 
+And the virtual environments the harness builds: the install-size pair and the Keras
+peer's venv:
+
+    runtime:  python -m venv V && V/bin/pip install REPO
+    training: python -m venv V && V/bin/pip install torch==2.13.0 && V/bin/pip install 'REPO[train]'
+    keras:    python -m venv V && V/bin/pip install tensorflow-cpu==2.21.0   (cached)
+
+The Keras venv is kept under ``$RNNLAB_BENCH_CACHE`` (default ``~/.cache/rnnlab-bench``),
+named by a hash of what it installs, so later runs reuse it; a ``complete`` marker,
+written last, tells a finished venv from an interrupted build (``python -m
+benchmarks.peers keras-venv`` builds it and prints its Python). Its Python runs the
+repository's own code (``PYTHONPATH``), so it needs nothing of rnnlab's installed.
+
 Imports only numpy and rnnlab's runtime at the top, so a probe process of one side
 (``python -m benchmarks.peers probe SIDE ...``) loads that side's framework alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,6 +213,84 @@ def torch_calls(files: ModelFiles, work: Workload) -> Calls:
     }
 
 
+# The venvs.
+REPO = Path(__file__).resolve().parents[1]
+TORCH_PIN = "torch==2.13.0"
+KERAS_PIN = "tensorflow-cpu==2.21.0"
+INSTALLS = {"runtime": [[str(REPO)]], "training": [[TORCH_PIN], [f"{REPO}[train]"]]}
+KERAS_INSTALL = [[KERAS_PIN]]
+CACHE = Path(os.environ.get("RNNLAB_BENCH_CACHE", Path.home() / ".cache" / "rnnlab-bench"))
+
+
+def build(folder: Path, installs: list[list[str]]) -> float:
+    """Create a venv in ``folder``, run each pip install, return its size on disk in MiB."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, capture_output=True)
+    for packages in installs:
+        subprocess.run([str(folder / "bin" / "pip"), "install", "--quiet", *packages],
+                       check=True, capture_output=True, text=True, timeout=1800)
+    du = subprocess.run(["du", "-sk", str(folder)], check=True, capture_output=True, text=True)
+    return int(du.stdout.split()[0]) / 1024
+
+
+def cached_python(installs: list[list[str]], say=print) -> Path:
+    """The Python of a cached venv with ``installs``, built first if it is missing."""
+    key = hashlib.sha256(repr((sys.version_info[:2], installs)).encode()).hexdigest()[:10]
+    folder = CACHE / f"venv-{key}"
+    if not (folder / "complete").is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        say(f"building {folder} ({installs}); minutes, once")
+        build(folder, installs)
+        (folder / "complete").write_text(repr(installs) + "\n")
+    return folder / "bin" / "python"
+
+
+def failure(error: Exception) -> str:
+    """The last line a failed build printed, for a row's note."""
+    lines = (getattr(error, "stderr", "") or str(error)).strip().splitlines()
+    return (lines or [type(error).__name__])[-1][:200]
+
+
+
+# The character model's training: rnnlab's train_chars on a head of tinyshakespeare.
+TEXT = IBM_CSV.parent / "tinyshakespeare.txt"
+
+
+@dataclass(frozen=True)
+class CharTraining:
+    """rnnlab's steady-epoch speed training the shipped character model's recipe, and the
+    same batches (``x``, ``y``: ``(steps * batch, bptt)`` ids) for a peer to train on."""
+
+    seconds_per_step: float
+    chars_per_step: int
+    vocab: int
+    x: np.ndarray
+    y: np.ndarray
+
+
+def char_training(steps: int, precision: str) -> CharTraining:
+    """Two epochs of ``steps`` steps of the ``shakespeare`` recipe (2 x LSTM(512), batch
+    64 x 128 characters, AdamW, clipping) through ``train_chars``: the first warms up,
+    the second is timed (its record's seconds exclude the validation scoring)."""
+    from dataclasses import replace
+
+    from rnnlab.language.chartrain import CHAR_PRESETS, streams, train_chars
+    from rnnlab.runtime.text.corpus import Vocabulary, split
+
+    recipe = replace(CHAR_PRESETS["shakespeare"], epochs=2, dev_fraction=0.0, patience=0)
+    per_row = recipe.bptt * (steps + 1) + 2  # every epoch offset still leaves `steps` steps
+    text = TEXT.read_text(encoding="utf-8")[:int(recipe.batch * per_row / 0.9) + 1]
+    _, vocab, history = train_chars(text, recipe, seed=0, precision=precision, progress=False)
+    timed = history[-1]["step"] - history[-2]["step"]
+    train = split(text)[0]
+    rows = streams(Vocabulary.of(train).encode(train), recipe.batch).numpy()
+    x = np.concatenate([rows[:, k * recipe.bptt:(k + 1) * recipe.bptt] for k in range(steps)])
+    y = np.concatenate([rows[:, k * recipe.bptt + 1:(k + 1) * recipe.bptt + 1]
+                        for k in range(steps)])
+    return CharTraining(history[-1]["seconds"] / timed, recipe.batch * recipe.bptt,
+                        len(vocab), x, y)
+
+
 def module_command(*args: str) -> list[str]:
     """``python -m benchmarks.peers ARGS`` with this interpreter."""
     return [sys.executable, "-m", "benchmarks.peers", *args]
@@ -204,7 +298,11 @@ def module_command(*args: str) -> list[str]:
 
 def main(argv: list[str]) -> None:
     """``probe SIDE FOLDER CELL SCENARIO CSV THREADS``: run one scenario once (for its peak
-    memory); ``torch-forecast MODEL.pt CSV THREADS``: the PyTorch cold-start script."""
+    memory); ``torch-forecast MODEL.pt CSV THREADS``: the PyTorch cold-start script;
+    ``keras-venv``: build the Keras venv (once) and print its Python."""
+    if argv[0] == "keras-venv":
+        print(cached_python(KERAS_INSTALL))
+        return
     if argv[0] == "torch-forecast":
         import torch
 

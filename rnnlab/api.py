@@ -75,14 +75,15 @@ def train(prices: PriceSource, preset: str = "seed-lstm", split: str = "2017-01-
             seed, default 1, the same in every worker, so a seed gives the same model
             whatever ``workers`` is).
         **overrides: recipe fields to change, e.g. ``epochs=5``, ``units=16``,
-            ``cells=("gru",)``, ``window=30``, ``transform="logret"``.
+            ``cells=("gru",)``, ``window=30``, ``transform="logret"``,
+            ``precision="bf16"`` (bfloat16 autocast in training; the card records it).
 
     Returns:
         ``rnnlab.Trained``, already scored on the test days beside the baselines.
 
     A text preset (``char-rnn``, ``char-gru``, ``char-lstm``, ``shakespeare``) trains a
     character language model instead: ``prices`` is then a text file's path or the text,
-    ``precision="bf16"`` is accepted, and the result is a
+    ``precision`` defaults to the preset's (bf16 for ``shakespeare``), and the result is a
     ``rnnlab.language.chartrained.TrainedText`` (see ``train_text`` there).
     """
     if seeds is not None and preset not in CHAR_PRESETS:

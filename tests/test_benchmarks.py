@@ -33,13 +33,17 @@ SAMPLED = "100 sampled stateful paths, 251 steps"
 BATCH_BUSY = "one-step, 251 windows, second core busy"
 SEEDS = "`rnnlab train --seeds 0,1,2` wall"
 EPOCH = "training, seconds per steady epoch"
+CHAR = "character LSTM training, ms per step of 64 x 128 characters"
 
 
 def expected_rows() -> set[tuple[str, str, str, str]]:
     """(group, case, model, peer) of every row the issue asks for."""
     rows = {("install size", "venv size on disk", "-", "training venv"),
             ("training", SEEDS, "lstm", "serial"), ("goals", SEEDS, "lstm", "serial"),
-            ("goals", EPOCH, "lstm", "Keras"), ("goals", SAMPLED, "lstm", "limit 30 ms")}
+            ("goals", SAMPLED, "lstm", "limit 30 ms")}
+    for precision in ("fp32", "bf16"):
+        rows |= {(group, f"{CHAR} ({precision})", "2 x LSTM(512)", "Keras")
+                 for group in ("training", "goals")}
     for model in ("lstm", "gru"):
         for group in ("inference", "memory"):
             rows |= {(group, case, model, "PyTorch eager") for case in SCENARIOS}
@@ -47,7 +51,7 @@ def expected_rows() -> set[tuple[str, str, str, str]]:
         rows |= {("inference", "one-step, 251 windows (rnnlab 2-thread session)", model,
                   "PyTorch eager"), ("inference", BATCH_BUSY, model, "PyTorch eager"),
                  ("inference", SAMPLED, model, "one plain `session.run`"),
-                 ("training", EPOCH, model, "Keras"),
+                 ("training", EPOCH, model, "Keras"), ("goals", EPOCH, model, "Keras"),
                  ("goals", SCENARIOS[3], model, "limit 2.5 ms"),
                  ("goals", SCENARIOS[2], model, "limit 25 ms"),
                  ("goals", SAMPLED, model, "one plain `session.run`"),
@@ -125,6 +129,9 @@ def test_markdown_states_command_date_machine_and_tables(quick):
     assert len(table_rows) == len(data["rows"])
     assert all(line.count(" | ") == 8 for line in table_rows)
     assert "reference" not in markdown
+    # issue 28's profile: the LSTM kernel against the machine's measured matmul peak
+    profile = next(line for line in markdown.splitlines() if "LSTM profile:" in line)
+    assert "GFLOP/s at 512 x 512 x 512" in profile and "% of the peak" in profile
 
 
 def test_comparisons_interleave_the_two_sides_and_settle_before_each_sample():
@@ -222,9 +229,10 @@ def test_a_group_measured_on_a_busy_machine_is_measured_again():
 @pytest.mark.slow  # measures every chunk candidate
 @pytest.mark.skipif(not IBM.exists(), reason=f"put the IBM price file at {IBM}")
 def test_chunk_table_has_a_row_per_candidate_and_marks_the_choice():
-    from benchmarks.chunks import CANDIDATES
+    from benchmarks.steps import CANDIDATES
 
-    done = subprocess.run([sys.executable, "-m", "benchmarks.chunks", "--repeats", "1"],
+    done = subprocess.run([sys.executable, "-m", "benchmarks.steps", "--chunks", "--repeats",
+                           "1"],
                           cwd=REPO, capture_output=True, text=True, check=True)
     lines = done.stdout.splitlines()
     assert lines[0].startswith("| rows per call | lstm, 1 thread |")

@@ -10,13 +10,15 @@ import typer
 
 import rnnlab
 from rnnlab.cli.render import emit_json
+from rnnlab.language.chartrain import default_precision
 from rnnlab.runtime.errors import RnnlabError
 from rnnlab.runtime.files import check_outputs
 from rnnlab.runtime.text.card import TextCard
 
 
 def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | None,
-                       batch: int | None, precision: str, threads: int, out: Path | None,
+                       batch: int | None, precision: str | None, threads: int,
+                       out: Path | None,
                        json_: bool, progress: bool, price_only: dict) -> None:
     """Train one character model, save it, print its score beside the counting baselines."""
     given = [name for name, value in price_only.items() if value]
@@ -31,6 +33,7 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
         raise RnnlabError(f"--text {text}: no such file")
     out = out or Path("runs") / f"{preset}.pt"
     check_outputs({"--out": out}, [text], make_parents=True)
+    precision = precision or default_precision(preset)
     words = ["rnnlab", "train", "--text", str(text), "--preset", preset, "--precision",
              precision, "--seed", str(seeds[0])]
     for option, value in (("--epochs", epochs), ("--batch", batch)):
@@ -42,12 +45,12 @@ def train_text_command(text: Path, preset: str, seeds: list[int], epochs: int | 
     trained.save(out)
     result = trained.evaluate()
     if json_:
-        emit_json({"preset": preset, "seed": seeds[0], "precision": precision,
+        emit_json({"preset": preset, "seed": seeds[0], "precision": trained.precision,
                    "checkpoint": str(out), "seconds": trained.seconds,
                    "history": trained.history, "kn_order": result.kn_order,
                    "scores": result.table()})
         return
-    typer.echo(f"{preset} seed {seeds[0]} ({precision}): {len(trained.history)} epochs in "
+    typer.echo(f"{preset} seed {seeds[0]} ({trained.precision}): {len(trained.history)} epochs in "
                f"{trained.seconds:.0f} s -> {out}")
     typer.echo(result.format(f"  validation, {text.name}'s last 10% "
                              f"({result.chars:,} characters):"))

@@ -77,8 +77,9 @@ def train(
     json_: bool = typer.Option(False, "--json", help="Print JSON results."),
     plot: Path = typer.Option(None, help="Draw real vs predicted (first seed) to this PNG."),
     progress: bool = typer.Option(True, help="Show a progress bar."),
-    precision: str = typer.Option(None, help="--text only: fp32 (default) or bf16 (autocast "
-                                  "on the CPU); recorded in the checkpoint and the card."),
+    precision: str = typer.Option(None, help="fp32 or bf16 (autocast, where the CPU or GPU "
+                                  "has bfloat16; the weights stay float32); default: fp32, "
+                                  "bf16 for --preset shakespeare; recorded in the card."),
 ) -> None:
     """Train on the days before --split; score on the days from it.
 
@@ -97,16 +98,13 @@ def train(
                       "--device": device not in ("auto", "cpu"), "--workers": workers,
                       "--plot": plot}
         return train_text_command(text, preset or "char-lstm", _seeds(seeds), epochs, batch,
-                                  precision or "fp32", threads, out, json_, progress,
-                                  price_only)
-    if precision is not None:
-        raise RnnlabError("--precision: only with --text for now (price models train in fp32)")
+                                  precision, threads, out, json_, progress, price_only)
     preset = preset or "seed-lstm"
     out = out or Path("runs/model.pt")
     seed_list = _seeds(seeds)
     overrides = {"window": window, "epochs": epochs, "batch": batch, "transform": transform,
                  "val_fraction": val_fraction, "patience": patience,
-                 "features": _names(features) or None}
+                 "features": _names(features) or None, "precision": precision}
     paths = {seed: out if len(seed_list) == 1 else
              out.with_name(f"{out.stem}-seed{seed}{out.suffix}") for seed in seed_list}
     outs = {"--out": out} if len(seed_list) == 1 else {

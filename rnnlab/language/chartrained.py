@@ -22,6 +22,7 @@ from rnnlab.language.chartrain import (
     CHAR_PRESETS,
     PRECISIONS,
     CharRecipe,
+    default_precision,
     load_checkpoint,
     nats_per_char,
     save,
@@ -34,6 +35,7 @@ from rnnlab.runtime.text.card import TextCard, check_vocab
 from rnnlab.runtime.text.corpus import Vocabulary, read_text, split
 from rnnlab.runtime.text.model import TextScore
 from rnnlab.runtime.text.ngram import baselines
+from rnnlab.training.precision import effective
 from rnnlab.version import __version__
 
 MAX_TEXT_ARGUMENT = 4096  # a str this short without a newline that names a file is a path
@@ -216,7 +218,7 @@ class TrainedText:
 
 
 def train_text(text_or_path: str | Path, preset: str = "char-lstm", seed: int = 0,
-               precision: str = "fp32", progress: bool = True, threads: int | None = None,
+               precision: str | None = None, progress: bool = True, threads: int | None = None,
                command: str = "", **overrides) -> TrainedText:
     """Train a character model on the first 90% of a text; score it on the last 10%.
 
@@ -225,7 +227,9 @@ def train_text(text_or_path: str | Path, preset: str = "char-lstm", seed: int = 
         preset: ``char-rnn``, ``char-gru``, ``char-lstm`` (the reader's budget) or
             ``shakespeare`` (the shipped model's recipe).
         seed: seeds the weights, dropout and the epochs' offsets.
-        precision: ``fp32``, or ``bf16`` (autocast on the CPU; recorded in the card).
+        precision: ``fp32``, or ``bf16`` (autocast on the CPU; recorded in the card);
+            None: the preset's (``bf16`` for ``shakespeare``, see ``BF16_PRESETS``).
+            Where the CPU has no native bfloat16, ``bf16`` trains in fp32 and says so.
         threads: PyTorch CPU threads; None leaves PyTorch's setting.
         command: the command line to record in the card (the CLI passes its own).
         **overrides: :class:`CharRecipe` fields, e.g. ``epochs=1``, ``units=64``.
@@ -236,6 +240,7 @@ def train_text(text_or_path: str | Path, preset: str = "char-lstm", seed: int = 
     if preset not in CHAR_PRESETS:
         raise ArgumentError("preset", preset, f"is not a text preset; choose from "
                             f"{', '.join(CHAR_PRESETS)}")
+    precision = default_precision(preset) if precision is None else precision
     if precision not in PRECISIONS:
         raise ArgumentError("precision", precision, f"choose from {', '.join(PRECISIONS)}")
     known = {f.name for f in fields(CharRecipe)}
@@ -256,6 +261,7 @@ def train_text(text_or_path: str | Path, preset: str = "char-lstm", seed: int = 
                           "text or a smaller --batch")
     if threads:
         torch.set_num_threads(threads)
+    precision = effective(precision, torch.device("cpu"))
     counted = baselines(train, val, len(vocab))
     started = time.perf_counter()
     model, vocab, history = train_chars(corpus.text, recipe, seed, precision, progress)

@@ -89,6 +89,7 @@ class Card:
     metrics: dict = field(default_factory=dict)
     residual_sd: float = 0.0
     exchange: str = EXCHANGE  # whose trading days label forecast and generated dates
+    precision: str = "fp32"  # of training (bf16: autocast); the weights are float32 either way
     rnnlab_version: str = ""
     weights: str = "float32"  # or "int8" (`rnnlab export --int8`)
     format: int = FORMAT

@@ -17,6 +17,7 @@ from rnnlab.runtime.prices.csv_values import day_number
 
 CELLS = ("rnn", "lstm", "gru")
 MISSING = ("drop", "ffill")
+PRECISIONS = ("fp32", "bf16")  # training's arithmetic; a card without the field: fp32
 MAX_LAYERS = 32
 MAX_UNITS = 4096
 MAX_FEATURES = 64
@@ -63,6 +64,8 @@ def validate(data: object, fields: set[str]) -> None:
     if card.get("missing", "drop") not in MISSING:
         raise Bad(f"missing: must be one of {MISSING}")
     weights(card)
+    if card.get("precision", "fp32") not in PRECISIONS:
+        raise Bad(f"precision: must be one of {PRECISIONS}")
     if not EXCHANGE_CODE.fullmatch(str(card.get("exchange", "NYSE"))):
         raise Bad("exchange: must be an exchange code such as NYSE (1 to 8 capitals)")
     for key in ("preset", "rnnlab_version"):

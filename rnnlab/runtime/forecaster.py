@@ -35,7 +35,7 @@ from rnnlab.runtime.text.model import TextModel
 
 MAX_STEPS = 10_000
 # Rows per call of a large batch: onnxruntime's recurrent kernels can be faster per row on
-# small batches (their gate buffers stay in cache); `python -m benchmarks.chunks`
+# small batches (their gate buffers stay in cache); `python -m benchmarks.steps --chunks`
 # (benchmarks/chunks.md) times 251 windows for several chunk sizes.
 ROWS_PER_CALL = 48
 MAX_THREADS = 4

@@ -11,6 +11,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from rnnlab.runtime.errors import RnnlabError
+from rnnlab.training.precision import autocast
 from rnnlab.training.presets import Recipe
 
 
@@ -57,7 +58,9 @@ def fit(
     Like Keras' ``validation_split``, the last ``val_fraction`` of the pairs (the
     most recent days) is held out; with ``patience > 0`` training stops when the
     validation loss has not improved for that many epochs, and the best weights
-    are restored. Returns one ``{"epoch", "loss"[, "val_loss"]}`` per epoch.
+    are restored. ``recipe.precision`` ``bf16`` runs the forward pass under bfloat16
+    autocast; the validation loss is the float32 model's, like the exported file's.
+    Returns one ``{"epoch", "loss"[, "val_loss"]}`` per epoch.
     """
     held = int(len(x) * recipe.val_fraction)
     if recipe.val_fraction and held < 1:
@@ -88,7 +91,9 @@ def fit(
         for x_batch, y_batch in zip(x_train[shuffled].split(recipe.batch),
                                     y_train[shuffled].split(recipe.batch)):
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x_batch), y_batch)
+            with autocast(recipe.precision, device):  # fp32: no-op; bf16: see precision.py
+                out = model(x_batch)
+            loss = loss_fn(out.float(), y_batch)
             loss.backward()
             optimizer.step()
             if schedule is not None:

@@ -8,6 +8,7 @@ from rnnlab.runtime import arguments
 from rnnlab.runtime.card_checks import CELLS, MAX_LAYERS, MAX_UNITS, MAX_WINDOW
 from rnnlab.runtime.errors import ArgumentError, RnnlabError, in_range
 from rnnlab.runtime.preprocessing import TRANSFORMS
+from rnnlab.training.precision import PRECISIONS
 
 OPTIMIZERS = ("rmsprop", "sgd", "adam")
 INITS = ("keras", "torch")
@@ -48,6 +49,7 @@ class Recipe:
     val_fraction: float = 0.0
     patience: int = 0
     residual: bool = False
+    precision: str = "fp32"  # or "bf16": autocast in the fit (training/precision.py)
 
     def with_overrides(self, **changes) -> Recipe:
         """A copy with the non-None ``changes`` applied, each checked before any work starts."""
@@ -71,7 +73,8 @@ class Recipe:
         """Raise :class:`ArgumentError` for the first of the fields ``names`` out of range."""
         for name in (n for n in RANGES if n in names):
             in_range(name, getattr(self, name), *RANGES[name])
-        choices = {"transform": TRANSFORMS, "optimizer": OPTIMIZERS, "init": INITS}
+        choices = {"transform": TRANSFORMS, "optimizer": OPTIMIZERS, "init": INITS,
+                   "precision": PRECISIONS}
         for name in (n for n in choices if n in names):
             if getattr(self, name) not in choices[name]:
                 raise ArgumentError(name, getattr(self, name),

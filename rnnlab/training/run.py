@@ -17,6 +17,7 @@ from rnnlab.training.data import Split
 from rnnlab.training.evaluate import evaluate, predictor
 from rnnlab.training.fit import fit, resolve_device
 from rnnlab.training.network import Forecaster, build
+from rnnlab.training.precision import effective
 from rnnlab.training.presets import Recipe
 from rnnlab.training.threads import single_thread
 from rnnlab.training.trained import History, Trained
@@ -38,7 +39,8 @@ def make_card(split: Split, recipe: Recipe, preset: str, seed: int) -> Card:
         train_start=str(prices.dates[0]), train_end=str(prices.dates[split.first - 1]),
         data_file=prices.path.replace("\\", "/").rsplit("/", 1)[-1], data_sha256=split.sha256,
         preset=preset, seed=seed, history=tuple(map(tuple, history.tolist())),
-        history_end=str(prices.dates[split.first - 1]), rnnlab_version=__version__,
+        history_end=str(prices.dates[split.first - 1]), precision=recipe.precision,
+        rnnlab_version=__version__,
     )
 
 
@@ -48,6 +50,7 @@ def train_one(split: Split, recipe: Recipe, preset: str = "", seed: int = 0,
     in_range("seed", seed, 0, MAX_SEED)
     if recipe.transform in POSITIVE_TRANSFORMS:
         check_positive(split.prices, f"the {recipe.transform} transform")
+    recipe = replace(recipe, precision=effective(recipe.precision, resolve_device(device)))
     card = make_card(split, recipe, preset, seed)
     x, y = card.encoder.supervised(split.training_days)
     model = build(card.architecture, recipe.dropout, recipe.init, seed)
