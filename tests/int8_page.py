@@ -1,7 +1,7 @@
 """A bare page that runs .onnx files with the live page's onnxruntime-web and its JS modules.
 
 Used by tests/test_int8_browser.py (does the int8 file run, and agree with onnxruntime in
-Python?) and benchmarks/int8_browser.py (how fast, how accurate, in Chromium). The page
+Python?) and benchmarks/live_page.py --int8 (how fast, how accurate, in Chromium). The page
 loads what tutorial/javascripts/live/ loads: onnxruntime-web's wasm bundle (one thread)
 and ``TextModel`` / ``Forecaster``, which open their sessions exactly as the live page
 does. ``window.int8`` holds the calls below, for ``page.evaluate``.
