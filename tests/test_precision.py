@@ -13,7 +13,7 @@ import torch
 import rnnlab
 from rnnlab.runtime.card import Card
 from rnnlab.runtime.errors import ArgumentError, RnnlabError
-from rnnlab.training.precision import bf16_supported
+from rnnlab.training.precision import autocast, bf16_supported
 
 TINY = {"cells": ("lstm",), "units": 8, "window": 10, "epochs": 1, "batch": 16}
 SPLIT = "2015-08-01"
@@ -102,3 +102,12 @@ def test_the_shakespeare_preset_trains_in_bf16_by_default_the_small_ones_in_fp32
                          **TINY_TEXT)
     assert shipped.precision == ("bf16" if HAS_BF16 else "fp32")
     assert small.precision == "fp32"
+
+
+@pytest.mark.parametrize("device", ["cpu", torch.device("cpu")])
+def test_the_fit_takes_a_device_by_name_or_object(device):
+    # the fit's callers pass either (resolve_device gives an object; chapter 5 passes "cpu")
+    with autocast("bf16", device):
+        assert torch.is_autocast_enabled("cpu")
+    with autocast("fp32", device):
+        assert not torch.is_autocast_enabled("cpu")

@@ -40,7 +40,8 @@ def effective(precision: str, device: torch.device) -> str:
 
 
 @contextlib.contextmanager
-def autocast(precision: str, device: torch.device) -> Iterator[None]:
+def autocast(precision: str, device: torch.device | str) -> Iterator[None]:
     """The forward pass's context: bfloat16 autocast for ``bf16``, nothing for ``fp32``."""
-    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+    with torch.autocast(torch.device(device).type, dtype=torch.bfloat16,
+                        enabled=precision == "bf16"):
         yield
