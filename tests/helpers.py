@@ -86,11 +86,16 @@ def code_blocks(markdown: str) -> list[CodeBlock]:
             for m in FENCED.finditer(markdown)]
 
 
-def load_live_hook():
-    """The docs hook of the live page (tutorial/hooks/live.py), loaded from its file as
-    mkdocs loads it."""
-    hook = Path(__file__).resolve().parents[1] / "tutorial" / "hooks" / "live.py"
-    spec = importlib.util.spec_from_file_location("live_hook", hook)
+def load_file(path: str, name: str | None = None):
+    """A module loaded from its file under the repository root (a script, a docs hook), as
+    ``python path`` or mkdocs load it."""
+    path = Path(__file__).resolve().parents[1] / path
+    spec = importlib.util.spec_from_file_location(name or path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_live_hook():
+    """The docs hook of the live page, loaded from its file as mkdocs loads it."""
+    return load_file("tutorial/hooks/live.py", "live_hook")

@@ -3,23 +3,16 @@ or within one fp32 seed standard deviation (prices), over the seeds done in both
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import load_file
 
 
 @pytest.fixture(scope="module")
 def check():
-    spec = importlib.util.spec_from_file_location("precision_check",
-                                                  ROOT / "scripts" / "precision_check.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file("scripts/precision_check.py")
 
 
 def runs(key: str, fp32: list[float], bf16: list[float]) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from helpers import code_blocks
+from helpers import code_blocks, load_file
 
 import rnnlab
 from rnnlab.runtime.shipped import SHIPPED, TEXT_SHIPPED
@@ -26,10 +25,7 @@ HIDDEN_SHIPPED = (".ci", ".gitignore", ".gitkeep")
 
 def load_floors():
     pytest.importorskip("tomllib", reason="scripts/floors.py needs Python 3.11+")
-    spec = importlib.util.spec_from_file_location("floors", ROOT / "scripts" / "floors.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file("scripts/floors.py")
 
 
 @pytest.fixture(scope="module")
