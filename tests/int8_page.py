@@ -18,6 +18,7 @@ ORT_FILES = ("ort.wasm.bundle.min.mjs", "ort-wasm-simd-threaded.wasm")  # what t
 
 PAGE = """<!doctype html>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>int8 files in onnxruntime-web</title>
 <script type="module">
 const ort = await import("./ort/ort.wasm.bundle.min.mjs");

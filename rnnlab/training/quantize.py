@@ -113,12 +113,15 @@ def quantize(proto: onnx.ModelProto) -> onnx.ModelProto:
     work.CopyFrom(proto)
     localize(work.graph, {t.name: t for t in work.graph.initializer})
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "int8.onnx"
+        source, out = Path(folder) / "float32.onnx", Path(folder) / "int8.onnx"
+        onnx.save_model(work, str(source))  # onnxruntime 1.17 (our floor) reads only paths
         logging.disable(logging.WARNING)  # its advice to run shape pre-processing
         try:
-            quantize_dynamic(work, out, op_types_to_quantize=list(QUANTIZED),
-                             weight_type=QuantType.QInt8,
-                             extra_options={"EnableSubgraph": True})
+            with warnings.catch_warnings():  # older onnx warns about its own old names
+                warnings.simplefilter("ignore", DeprecationWarning)
+                quantize_dynamic(source, out, op_types_to_quantize=list(QUANTIZED),
+                                 weight_type=QuantType.QInt8,
+                                 extra_options={"EnableSubgraph": True})
         finally:
             logging.disable(logging.NOTSET)
         int8 = onnx.load(str(out))
