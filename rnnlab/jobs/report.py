@@ -18,6 +18,12 @@ from rnnlab.runtime.scores.metrics import BASELINES, scores
 from rnnlab.runtime.scores.significance import compare_losses
 
 
+def fold_key(fold: dict) -> tuple[str, str, int]:
+    """What groups a backtest's folds into one row: ticker, preset and test year (the
+    seeds of a fold share it)."""
+    return fold["ticker"], fold["preset"], fold["year"]
+
+
 def summarize_folds(results: list[dict]) -> list[dict]:
     """One row per ticker, preset and year: model RMSE mean ± sd over seeds, beside baselines.
 
@@ -27,8 +33,8 @@ def summarize_folds(results: list[dict]) -> list[dict]:
     Baselines a fold lacks (results from before they existed) are None.
     """
     rows = []
-    key = lambda r: (r["ticker"], r["preset"], r["year"])  # noqa: E731
-    for (ticker, name, year), group in itertools.groupby(sorted(results, key=key), key=key):
+    for (ticker, name, year), group in itertools.groupby(sorted(results, key=fold_key),
+                                                         key=fold_key):
         group = list(group)
         rmse = np.array([g["one_step"]["model"]["rmse"] for g in group])
         table = group[0]["one_step"]
@@ -103,10 +109,9 @@ def significance(folds: list[dict]) -> list[dict]:
     (a filled target) are left out. Folds stored without their baselines' daily forecasts
     (by an older rnnlab) are left out too. Pooled: every ticker-year's days together.
     """
-    key = lambda f: (f["ticker"], f["preset"], f["year"])  # noqa: E731
     rows, pooled = [], {}
-    kept = sorted((f for f in folds if "baselines" in f), key=key)
-    for (ticker, name, year), group in itertools.groupby(kept, key=key):
+    kept = sorted((f for f in folds if "baselines" in f), key=fold_key)
+    for (ticker, name, year), group in itertools.groupby(kept, key=fold_key):
         group = list(group)
         scored = np.ones(len(group[0]["actual"]), dtype=bool)
         scored[group[0]["unscored"]] = False
